@@ -1,0 +1,87 @@
+package dev.lora.cli;
+
+import dev.lora.io.InputError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.Arrays;
+
+/** Entry point: `lora <command>`. Only wiring here; the work lives in train/eval/lora. */
+@Command(name = "lora", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Fine-tune GPT-2 with LoRA (low-rank adaptation), merge, evaluate and score.",
+        subcommands = {TrainCommand.class, EvalCommand.class, MergeCommand.class, ScoreCommand.class,
+                ExportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    /** Exit status for bad usage, config or input. */
+    public static final int EXIT_INPUT = 2;
+    /** Exit status for an internal error (a bug). */
+    public static final int EXIT_INTERNAL = 1;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces for every error.")
+    boolean debug;
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Log more, including ND4J's start-up messages.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: train, eval, merge, score, export or bench");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns the exit status (tests call this instead of main). */
+    public static int run(String... args) {
+        boolean debug = Arrays.asList(args).contains("--debug");
+        // Logback reads these when the first logger is created, so they must be set before any logging.
+        if (Arrays.asList(args).contains("--verbose")) {
+            System.setProperty("lora.nd4j.level", "INFO");
+            System.setProperty("lora.level", "DEBUG");
+        }
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, debug));
+        cli.setParameterExceptionHandler((ex, a) -> {
+            System.err.println("lora: " + ex.getMessage());
+            System.err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return EXIT_INPUT;
+        });
+        return cli.execute(args);
+    }
+
+    private static int handle(Exception ex, boolean debug) {
+        Throwable cause = ex;
+        while (!(cause instanceof InputError) && cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof InputError) {
+            System.err.println("lora: " + oneLine(cause.getMessage()));
+            if (debug) ex.printStackTrace();
+            return EXIT_INPUT;
+        }
+        System.err.println("lora: internal error: " + oneLine(String.valueOf(ex)));
+        if (debug) ex.printStackTrace();
+        else System.err.println("Run again with --debug for the stack trace.");
+        return EXIT_INTERNAL;
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replace('\n', ' ').strip();
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[]{"lora " + (v == null ? "dev" : v)};
+        }
+    }
+}
