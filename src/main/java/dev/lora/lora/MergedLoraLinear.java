@@ -1,0 +1,82 @@
+package dev.lora.lora;
+
+import dev.lora.model.Conv1D;
+import dev.lora.model.Linear;
+import dev.lora.model.Param;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * loralib MergedLinear over the fused c_attn (q, k, v slices of width C each). With k enabled
+ * slices, A is [r*k, in] and B is [C*k, r]; enabled slice g (in q, k, v order) adds
+ * scaling * dropout(x) A_g^T B_g^T to its own output columns only.
+ */
+final class MergedLoraLinear implements Linear {
+    private final Conv1D base;
+    private final Param a;
+    private final Param b;
+    private final int[] slices;
+    private final int rank;
+    private final double scaling;
+    private final LoraDropout dropout;
+    private INDArray xd, xa, mask;
+
+    /** {@code slices}: the enabled output slices (0 = q, 1 = k, 2 = v), ascending. */
+    MergedLoraLinear(Conv1D base, Param a, Param b, int[] slices, int rank, double scaling, LoraDropout dropout) {
+        this.base = base;
+        this.a = a;
+        this.b = b;
+        this.slices = slices;
+        this.rank = rank;
+        this.scaling = scaling;
+        this.dropout = dropout;
+    }
+
+    @Override
+    public INDArray forward(INDArray x, boolean keep) {
+        INDArray y = base.forward(x, keep);
+        INDArray m = dropout.mask(x);
+        INDArray in = LoraDropout.apply(x, m);
+        INDArray down = Nd4j.gemm(in, a.value(), false, true);
+        long width = y.size(1) / 3;
+        for (int g = 0; g < slices.length; g++) {
+            INDArray up = Nd4j.gemm(group(down, g), rowsOfB(b.value(), g, width), false, true).muli(scaling);
+            columns(y, slices[g], width).addi(up);
+        }
+        if (keep) {
+            xd = in;
+            xa = down;
+            mask = m;
+        }
+        return y;
+    }
+
+    @Override
+    public INDArray backward(INDArray dy) {
+        INDArray dx = base.backward(dy);
+        long width = dy.size(1) / 3;
+        INDArray dDown = Nd4j.create(xa.dataType(), xa.shape());
+        for (int g = 0; g < slices.length; g++) {
+            INDArray dySlice = columns(dy, slices[g], width).dup('c');
+            rowsOfB(b.grad(), g, width).addi(Nd4j.gemm(dySlice, group(xa, g).dup('c'), true, false).muli(scaling));
+            group(dDown, g).assign(Nd4j.gemm(dySlice, rowsOfB(b.value(), g, width), false, false).muli(scaling));
+        }
+        a.grad().addi(Nd4j.gemm(dDown, xd, true, false));
+        dx.addi(LoraDropout.apply(Nd4j.gemm(dDown, a.value(), false, false), mask));
+        xd = xa = mask = null;
+        return dx;
+    }
+
+    private INDArray group(INDArray down, int g) {
+        return down.get(NDArrayIndex.all(), NDArrayIndex.interval((long) g * rank, (long) (g + 1) * rank));
+    }
+
+    private static INDArray rowsOfB(INDArray bMatrix, int g, long width) {
+        return bMatrix.get(NDArrayIndex.interval(g * width, (g + 1) * width), NDArrayIndex.all());
+    }
+
+    private static INDArray columns(INDArray y, int slice, long width) {
+        return y.get(NDArrayIndex.all(), NDArrayIndex.interval(slice * width, (slice + 1) * width));
+    }
+}

@@ -1,0 +1,49 @@
+package dev.lora.model;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** One pre-LayerNorm transformer block: x + attn(ln_1(x)), then + mlp(ln_2(.)). */
+public final class Block {
+    private final LayerNorm ln1;
+    private final Attention attn;
+    private final LayerNorm ln2;
+    private final Mlp mlp;
+
+    public Block(LayerNorm ln1, Attention attn, LayerNorm ln2, Mlp mlp) {
+        this.ln1 = ln1;
+        this.attn = attn;
+        this.ln2 = ln2;
+        this.mlp = mlp;
+    }
+
+    public Attention attn() {
+        return attn;
+    }
+
+    public Mlp mlp() {
+        return mlp;
+    }
+
+    public LayerNorm ln1() {
+        return ln1;
+    }
+
+    public LayerNorm ln2() {
+        return ln2;
+    }
+
+    public INDArray forward(INDArray x, int batch, int time, boolean keep) {
+        INDArray mid = x.add(attn.forward(ln1.forward(x, keep), batch, time, keep));
+        return mid.addi(mlp.forward(ln2.forward(mid, keep), keep));
+    }
+
+    public INDArray forwardCached(INDArray x, int batch, int time, KvCache.Layer cache) {
+        INDArray mid = x.add(attn.forwardCached(ln1.forward(x, false), batch, time, cache));
+        return mid.addi(mlp.forward(ln2.forward(mid, false), false));
+    }
+
+    public INDArray backward(INDArray dOut) {
+        INDArray dMid = dOut.add(ln2.backward(mlp.backward(dOut)));
+        return dMid.addi(ln1.backward(attn.backward(dMid)));
+    }
+}

@@ -1,0 +1,138 @@
+package dev.lora.model;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * GPT-2 (Hugging Face GPT2LMHeadModel): token + position embeddings, pre-LayerNorm blocks,
+ * final LayerNorm, LM head tied to the base token embedding. Batches are right-padded [B, T]
+ * id matrices; activations are [B*T, C] rows. Not thread-safe: a forward with {@code keep}
+ * remembers what the following {@link #backward} needs.
+ */
+public final class Gpt2Model {
+    private final Gpt2Weights weights;
+    private final TokenEmbedding wte;
+    private final List<Block> blocks = new ArrayList<>();
+    private final LayerNorm lnF;
+    private int[] keptShape;
+
+    public Gpt2Model(Gpt2Weights weights, Adapters adapters) {
+        this.weights = weights;
+        Gpt2Config c = weights.config();
+        this.wte = adapters.wrapEmbedding(new Embedding(weights.get("transformer.wte.weight")));
+        for (int i = 0; i < c.nLayer(); i++) {
+            String p = "transformer.h." + i + ".";
+            Linear cAttn = adapters.wrap(i, Adapters.Site.C_ATTN, conv(p + "attn.c_attn"));
+            Linear attnProj = adapters.wrap(i, Adapters.Site.ATTN_PROJ, conv(p + "attn.c_proj"));
+            Linear fc = adapters.wrap(i, Adapters.Site.MLP_FC, conv(p + "mlp.c_fc"));
+            Linear mlpProj = adapters.wrap(i, Adapters.Site.MLP_PROJ, conv(p + "mlp.c_proj"));
+            blocks.add(new Block(norm(p + "ln_1"), new Attention(cAttn, attnProj, c.nHead()), norm(p + "ln_2"),
+                    new Mlp(fc, mlpProj)));
+        }
+        this.lnF = norm("transformer.ln_f");
+    }
+
+    public Gpt2Model(Gpt2Weights weights) {
+        this(weights, Adapters.NONE);
+    }
+
+    private Conv1D conv(String module) {
+        return new Conv1D(weights.get(module + ".weight"), weights.get(module + ".bias"));
+    }
+
+    private LayerNorm norm(String module) {
+        return new LayerNorm(weights.get(module + ".weight"), weights.get(module + ".bias"),
+                weights.config().layerNormEpsilon());
+    }
+
+    public Gpt2Config config() {
+        return weights.config();
+    }
+
+    public DataType dtype() {
+        return weights.dtype();
+    }
+
+    public Gpt2Weights weights() {
+        return weights;
+    }
+
+    /** Final hidden states (after ln_f) of a right-padded batch, [B*T, C]; row b*T + t is token t of row b. */
+    public INDArray hidden(int[][] ids, boolean keep) {
+        int batch = ids.length, time = ids[0].length;
+        checkLength(time, 0);
+        INDArray x = embed(ids, 0, keep);
+        for (Block b : blocks) x = b.forward(x, batch, time, keep);
+        keptShape = keep ? new int[]{batch, time} : null;
+        return lnF.forward(x, keep);
+    }
+
+    /** Backpropagates dL/d(hidden) of the last {@code hidden(ids, true)} into the trainable parameters. */
+    public void backward(INDArray dHidden) {
+        if (keptShape == null) throw new IllegalStateException("backward without a kept forward pass");
+        INDArray dx = lnF.backward(dHidden);
+        for (int i = blocks.size() - 1; i >= 0; i--) dx = blocks.get(i).backward(dx);
+        wte.backward(dx);
+        keptShape = null;
+    }
+
+    /** A cache for incremental decoding of {@code batch} rows of up to {@code capacity} positions. */
+    public KvCache newCache(int batch, int capacity) {
+        Gpt2Config c = config();
+        checkLength(capacity, 0);
+        return new KvCache(c.nLayer(), batch, c.nHead(), capacity, c.headDim(), dtype());
+    }
+
+    /** Hidden states of new tokens [B, Tnew] that follow the cached positions; appends them to the cache. */
+    public INDArray hiddenCached(int[][] ids, KvCache cache) {
+        int batch = ids.length, time = ids[0].length, start = cache.length();
+        checkLength(time, start);
+        INDArray x = embed(ids, start, false);
+        for (int i = 0; i < blocks.size(); i++) x = blocks.get(i).forwardCached(x, batch, time, cache.layer(i));
+        return lnF.forward(x, false);
+    }
+
+    /** LM-head logits of hidden rows, [N, vocab] (tied to the base token embedding). */
+    public INDArray logits(INDArray hiddenRows) {
+        return Nd4j.gemm(hiddenRows, lmHead(), false, true);
+    }
+
+    /** The LM head's weight [vocab, C]. */
+    public INDArray lmHead() {
+        return weights.get("transformer.wte.weight").value();
+    }
+
+    public List<Block> blocks() {
+        return blocks;
+    }
+
+    public LayerNorm lnF() {
+        return lnF;
+    }
+
+    private INDArray embed(int[][] ids, int start, boolean keep) {
+        int batch = ids.length, time = ids[0].length;
+        int[] flat = new int[batch * time];
+        int[] pos = new int[batch * time];
+        for (int b = 0; b < batch; b++) {
+            if (ids[b].length != time) throw new IllegalArgumentException("ragged batch: pad rows to one length");
+            for (int t = 0; t < time; t++) {
+                flat[b * time + t] = ids[b][t];
+                pos[b * time + t] = start + t;
+            }
+        }
+        INDArray positions = Nd4j.pullRows(weights.get("transformer.wpe.weight").value(), 1, pos);
+        return wte.forward(flat, keep).addi(positions);
+    }
+
+    private void checkLength(int time, int start) {
+        int max = config().nPositions();
+        if (start + time > max) {
+            throw new IllegalArgumentException((start + time) + " positions exceed the model's n_positions " + max);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.lora.model;
+
+import dev.lora.io.InputError;
+import dev.lora.io.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * GPT-2's parameters by canonical Hugging Face name ({@code transformer.h.0.attn.c_attn.weight}, ...),
+ * converted to the compute type. Checkpoints name them with or without the {@code transformer.}
+ * prefix; the attention-mask buffers and a tied {@code lm_head.weight} are not parameters.
+ */
+public record Gpt2Weights(Gpt2Config config, DataType dtype, Map<String, Param> params) {
+
+    static final String PREFIX = "transformer.";
+
+    public Param get(String name) {
+        Param p = params.get(name);
+        if (p == null) throw new IllegalArgumentException("no parameter " + name);
+        return p;
+    }
+
+    /** The expected parameter names and shapes for a geometry, in Hugging Face order. */
+    public static Map<String, long[]> expectedShapes(Gpt2Config c) {
+        long e = c.nEmbd();
+        Map<String, long[]> s = new LinkedHashMap<>();
+        s.put(PREFIX + "wte.weight", new long[]{c.vocabSize(), e});
+        s.put(PREFIX + "wpe.weight", new long[]{c.nPositions(), e});
+        for (int i = 0; i < c.nLayer(); i++) {
+            String p = PREFIX + "h." + i + ".";
+            s.put(p + "ln_1.weight", new long[]{e});
+            s.put(p + "ln_1.bias", new long[]{e});
+            s.put(p + "attn.c_attn.weight", new long[]{e, 3 * e});
+            s.put(p + "attn.c_attn.bias", new long[]{3 * e});
+            s.put(p + "attn.c_proj.weight", new long[]{e, e});
+            s.put(p + "attn.c_proj.bias", new long[]{e});
+            s.put(p + "ln_2.weight", new long[]{e});
+            s.put(p + "ln_2.bias", new long[]{e});
+            s.put(p + "mlp.c_fc.weight", new long[]{e, 4 * e});
+            s.put(p + "mlp.c_fc.bias", new long[]{4 * e});
+            s.put(p + "mlp.c_proj.weight", new long[]{4 * e, e});
+            s.put(p + "mlp.c_proj.bias", new long[]{e});
+        }
+        s.put(PREFIX + "ln_f.weight", new long[]{e});
+        s.put(PREFIX + "ln_f.bias", new long[]{e});
+        return s;
+    }
+
+    /** Checks names and shapes against the config and converts; {@code source} names the file in errors. */
+    public static Gpt2Weights fromTensors(Gpt2Config config, Map<String, Tensor> tensors, DataType dtype, Object source) {
+        Map<String, long[]> expected = expectedShapes(config);
+        Map<String, Param> params = new LinkedHashMap<>();
+        for (Tensor t : tensors.values()) {
+            String name = canonical(t.name());
+            if (isBuffer(name) || (name.equals("lm_head.weight") && config.tieWordEmbeddings())) continue;
+            long[] shape = expected.get(name);
+            if (shape == null) {
+                throw new InputError(source + ": unexpected tensor '" + t.name() + "' (not a GPT-2 parameter)");
+            }
+            if (!Arrays.equals(shape, t.shape())) {
+                throw new InputError(source + ": tensor '" + t.name() + "' has shape " + Arrays.toString(t.shape())
+                        + ", expected " + Arrays.toString(shape) + " for this config.json");
+            }
+            params.put(name, new Param(name, toArray(t, dtype)));
+        }
+        for (String name : expected.keySet()) {
+            if (!params.containsKey(name)) throw new InputError(source + ": missing tensor '" + name + "'");
+        }
+        Map<String, Param> ordered = new LinkedHashMap<>();
+        expected.keySet().forEach(n -> ordered.put(n, params.get(n)));
+        return new Gpt2Weights(config, dtype, ordered);
+    }
+
+    /** Random weights of a geometry (benchmarks): N(0, 0.02) as GPT-2's initialisation, unit LayerNorm gains. */
+    public static Gpt2Weights random(Gpt2Config config, DataType dtype, long seed) {
+        Random rng = new Random(seed);
+        Map<String, Param> params = new LinkedHashMap<>();
+        expectedShapes(config).forEach((name, shape) -> {
+            INDArray a;
+            if (name.endsWith(".bias")) a = Nd4j.zeros(dtype, shape);
+            else if (shape.length == 1) a = Nd4j.ones(dtype, shape);
+            else a = Nd4j.randn(rng.nextLong(), shape).castTo(dtype).muli(0.02);
+            params.put(name, new Param(name, a));
+        });
+        return new Gpt2Weights(config, dtype, params);
+    }
+
+    static String canonical(String name) {
+        if (name.startsWith(PREFIX) || name.startsWith("lm_head.")) return name;
+        return PREFIX + name;
+    }
+
+    private static boolean isBuffer(String name) {
+        return name.endsWith(".attn.bias") || name.endsWith(".attn.masked_bias");
+    }
+
+    static INDArray toArray(Tensor t, DataType dtype) {
+        INDArray a = Nd4j.create(t.data(), t.shape(), 'c');
+        return dtype == DataType.FLOAT ? a : a.castTo(dtype);
+    }
+}

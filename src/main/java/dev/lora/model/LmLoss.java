@@ -1,0 +1,67 @@
+package dev.lora.model;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Cross-entropy of the tied LM head at chosen rows of the hidden states, with PyTorch's label
+ * smoothing e: per token (1 - e) * nll + e * mean over the vocabulary of -log p. Logits are made
+ * only for the rows that carry a target, a chunk at a time, so the [tokens, vocab] matrix of a
+ * whole batch never exists.
+ */
+public final class LmLoss {
+    private static final int CHUNK = 256;
+
+    private LmLoss() {
+    }
+
+    /**
+     * @param sum    the summed per-token loss (divide by the token count for the mean)
+     * @param tokens the number of target tokens
+     * @param dHidden dL/d(hidden) for L = gradScale * sum, or null when no gradient was asked for
+     */
+    public record Result(double sum, int tokens, INDArray dHidden) {
+    }
+
+    /**
+     * @param rows      hidden-state rows whose next token is a target
+     * @param targets   the target token of each row
+     * @param gradScale multiplier of the summed loss for the gradient (e.g. 1 / tokens); 0 for none
+     */
+    public static Result compute(Gpt2Model model, INDArray hidden, int[] rows, int[] targets, double smoothing,
+                                 double gradScale) {
+        if (rows.length != targets.length) throw new IllegalArgumentException("rows and targets differ in length");
+        INDArray head = model.lmHead();
+        long vocab = head.size(0);
+        INDArray dHidden = gradScale != 0 ? Nd4j.zeros(hidden.dataType(), hidden.shape()) : null;
+        double sum = 0;
+        for (int from = 0; from < rows.length; from += CHUNK) {
+            int n = Math.min(CHUNK, rows.length - from);
+            int[] chunkRows = java.util.Arrays.copyOfRange(rows, from, from + n);
+            INDArray h = Nd4j.pullRows(hidden, 1, chunkRows);
+            INDArray logits = Nd4j.gemm(h, head, false, true);
+            INDArray max = logits.max(true, 1);
+            INDArray shifted = logits.subiColumnVector(max);
+            INDArray lse = Transforms.log(Transforms.exp(shifted, true).sum(true, 1), false); // of shifted logits
+            INDArray meanLogit = shifted.mean(true, 1);
+            for (int i = 0; i < n; i++) {
+                double l = lse.getDouble(i);
+                double nll = l - shifted.getDouble(i, targets[from + i]);
+                double uniform = l - meanLogit.getDouble(i);
+                sum += (1 - smoothing) * nll + smoothing * uniform;
+            }
+            if (dHidden != null) {
+                // dL/dlogits = softmax - (1 - e) * onehot - e / V, scaled.
+                INDArray d = Transforms.exp(shifted.subiColumnVector(lse), false).subi(smoothing / vocab);
+                for (int i = 0; i < n; i++) {
+                    int t = targets[from + i];
+                    d.putScalar(i, t, d.getDouble(i, t) - (1 - smoothing));
+                }
+                INDArray dRows = Nd4j.gemm(d.muli(gradScale), head, false, false);
+                for (int i = 0; i < n; i++) dHidden.getRow(chunkRows[i]).addi(dRows.getRow(i));
+            }
+        }
+        return new Result(sum, rows.length, dHidden);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.lora.model;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The feed-forward half of a block: c_fc, GELU, c_proj. */
+public final class Mlp {
+    private final Linear cFc;
+    private final Linear cProj;
+    private final Gelu gelu = new Gelu();
+
+    public Mlp(Linear cFc, Linear cProj) {
+        this.cFc = cFc;
+        this.cProj = cProj;
+    }
+
+    public Linear cFc() {
+        return cFc;
+    }
+
+    public Linear cProj() {
+        return cProj;
+    }
+
+    public INDArray forward(INDArray x, boolean keep) {
+        return cProj.forward(gelu.forward(cFc.forward(x, keep), keep), keep);
+    }
+
+    public INDArray backward(INDArray dy) {
+        return cFc.backward(gelu.backward(cProj.backward(dy)));
+    }
+}
