@@ -1,0 +1,66 @@
+package dev.lora.config;
+
+import java.util.OptionalInt;
+
+/**
+ * Optimisation and bookkeeping for a training run. Keys are {@code train.<snake_case name>}; Adam's betas
+ * are one key, {@code train.betas: [beta1, beta2]}.
+ *
+ * @param batchSize      sequences per forward/backward pass
+ * @param gradAccum      passes whose gradients are summed before one optimizer step
+ * @param epochs         passes over the training data; ignored when maxSteps is set
+ * @param maxSteps       stop after this many optimizer steps, overriding epochs (empty: use epochs)
+ * @param lr             peak learning rate (after warmup)
+ * @param weightDecay    decoupled (AdamW) weight decay
+ * @param beta1          Adam's first-moment decay
+ * @param beta2          Adam's second-moment decay
+ * @param eps            Adam's denominator epsilon
+ * @param warmupSteps    steps of linear warmup from 0 to lr
+ * @param labelSmoothing label-smoothing mass spread over the vocabulary, in [0, 1)
+ * @param clipNorm       global gradient-norm clip; 0 turns clipping off
+ * @param seed           seed for adapter init, dropout and shuffling
+ * @param shuffle        shuffle the training examples every epoch
+ * @param logEvery       log the training loss every this many steps
+ * @param evalEvery      evaluate on data.valid every this many steps; 0: only at the end
+ * @param saveEvery      save the adapter every this many steps; 0: only at the end
+ * @param saveTotalLimit keep at most this many step checkpoints, oldest deleted first; 0: keep all
+ * @param skipNonfinite  skip (instead of failing on) a step whose loss or gradient is NaN or infinite
+ * @param dtype          floating-point type of the computation
+ */
+public record TrainSettings(int batchSize, int gradAccum, int epochs, OptionalInt maxSteps, double lr,
+                            double weightDecay, double beta1, double beta2, double eps, int warmupSteps,
+                            double labelSmoothing, double clipNorm, long seed, boolean shuffle, int logEvery,
+                            int evalEvery, int saveEvery, int saveTotalLimit, boolean skipNonfinite,
+                            ComputeDtype dtype) {
+
+    /**
+     * The LoRA paper's E2E setup (Hu et al. 2021, Table 11) as microsoft/LoRA runs it
+     * (examples/NLG/README.md: {@code --train_batch_size 8 --grad_acc 1 --max_epoch 5 --lr 0.0002
+     * --weight_decay 0.01 --adam_beta2 0.999 --warmup_step 500 --label_smooth 0.1 --clip 0.0
+     * --random_seed 110}; beta1 0.9 and eps 1e-6 are the unchanged defaults of src/optimizer.py).
+     * Logging, evaluation and saving cadences are this tool's own.
+     */
+    public static final TrainSettings DEFAULTS = new TrainSettings(8, 1, 5, OptionalInt.empty(), 2e-4, 0.01,
+            0.9, 0.999, 1e-6, 500, 0.1, 0.0, 110, true, 10, 0, 0, 0, false, ComputeDtype.FLOAT32);
+
+    public TrainSettings {
+        Checks.atLeast("train.batch_size", batchSize, 1);
+        Checks.atLeast("train.grad_accum", gradAccum, 1);
+        Checks.atLeast("train.epochs", epochs, 1);
+        Checks.present("train.max_steps", maxSteps);
+        if (maxSteps.isPresent()) Checks.atLeast("train.max_steps", maxSteps.getAsInt(), 1);
+        Checks.positive("train.lr", lr);
+        Checks.nonNegative("train.weight_decay", weightDecay);
+        Checks.unitInterval("train.betas", beta1);
+        Checks.unitInterval("train.betas", beta2);
+        Checks.positive("train.eps", eps);
+        Checks.atLeast("train.warmup_steps", warmupSteps, 0);
+        Checks.unitInterval("train.label_smoothing", labelSmoothing);
+        Checks.nonNegative("train.clip_norm", clipNorm);
+        Checks.atLeast("train.log_every", logEvery, 1);
+        Checks.atLeast("train.eval_every", evalEvery, 0);
+        Checks.atLeast("train.save_every", saveEvery, 0);
+        Checks.atLeast("train.save_total_limit", saveTotalLimit, 0);
+        Checks.present("train.dtype", dtype);
+    }
+}
