@@ -1,14 +1,41 @@
 package dev.lora.cli;
 
+import dev.lora.config.ConfigLoader;
+import dev.lora.config.RunConfig;
+import dev.lora.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Fine-tune GPT-2 with LoRA from a run config.")
+@Command(name = "train", mixinStandardHelpOptions = true, description = {
+        "Fine-tune GPT-2 with LoRA from a run config (YAML or JSON).",
+        "Writes OUTPUT/adapter/, OUTPUT/checkpoints/step-N/, OUTPUT/metrics.jsonl, OUTPUT/loss.png and OUTPUT/config.yaml.",
+        "Ctrl-C saves a checkpoint and exits 130; --resume continues exactly where it stopped."})
 public final class TrainCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "Run config, .yaml/.yml or .json (see configs/).")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key, e.g. --set train.lr=1e-4 (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--resume", arity = "0..1", paramLabel = "CHECKPOINT",
+            description = "Resume from the newest checkpoint in the output folder, or from the given checkpoints/step-N folder.")
+    String resume;
+
+    @Option(names = "--stop-after", paramLabel = "STEP",
+            description = "Stop after this optimiser step with a checkpoint, as Ctrl-C would (e.g. to fit a job's time limit); resume later with --resume.")
+    Long stopAfter;
+
     @Override
     public Integer call() {
-        System.err.println("lora train: not implemented yet (issue #3).");
-        return Main.EXIT_INPUT;
+        RunConfig cfg = ConfigLoader.load(config, overrides);
+        Trainer.Resume from = resume == null ? new Trainer.Resume.None()
+                : resume.isEmpty() ? new Trainer.Resume.Latest() : new Trainer.Resume.From(Path.of(resume));
+        return new Trainer(cfg).stopAfter(stopAfter).run(from);
     }
 }

@@ -1,0 +1,32 @@
+package dev.lora.train;
+
+import dev.lora.model.Param;
+
+import java.util.List;
+
+/** Whole-model gradient operations. */
+final class Gradients {
+    private Gradients() {
+    }
+
+    /** The global L2 norm over all gradients. */
+    static double norm(List<Param> params) {
+        double sq = 0;
+        for (Param p : params) {
+            double n = p.grad().norm2Number().doubleValue();
+            sq += n * n;
+        }
+        return Math.sqrt(sq);
+    }
+
+    /** torch.nn.utils.clip_grad_norm_: scale by min(1, max / (norm + 1e-6)); off when max is 0. */
+    static void clip(List<Param> params, double norm, double max) {
+        if (max <= 0) return;
+        double coef = max / (norm + 1e-6);
+        if (coef < 1) params.forEach(p -> p.grad().muli(coef));
+    }
+
+    static void zero(List<Param> params) {
+        params.forEach(Param::zeroGrad);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.lora.train;
+
+import dev.lora.data.Batch;
+import dev.lora.lora.LoraModel;
+import dev.lora.model.Gpt2Model;
+import dev.lora.model.LmLoss;
+import dev.lora.model.Param;
+
+import java.util.List;
+
+/**
+ * One optimiser step: forward and backward over the step's micro-batches (token mean within a
+ * micro-batch, mean over micro-batches), global-norm clipping, AdamW. Dropout masks are seeded by
+ * (seed, step, micro-batch), so the step depends on nothing but its inputs. Used by the trainer and
+ * by {@code lora bench}, so the benchmark times exactly what training runs.
+ */
+public final class StepRunner {
+    private final LoraModel model;
+    private final AdamW optimizer;
+    private final double labelSmoothing;
+    private final double clipNorm;
+    private final long seed;
+
+    /** loss: the step's training loss; tokens: real (unpadded) tokens processed; skipped: non-finite, no update. */
+    public record Result(double loss, double gradNorm, long tokens, boolean skipped) {
+        public boolean finite() {
+            return Double.isFinite(loss) && Double.isFinite(gradNorm);
+        }
+    }
+
+    public StepRunner(LoraModel model, AdamW optimizer, double labelSmoothing, double clipNorm, long seed) {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.labelSmoothing = labelSmoothing;
+        this.clipNorm = clipNorm;
+        this.seed = seed;
+    }
+
+    /** Runs step {@code step} (0-based) at learning rate {@code lr}; a non-finite step updates nothing. */
+    public Result run(long step, List<Batch> microBatches, double lr) {
+        List<Param> params = model.trainable();
+        Gpt2Model gpt = model.model();
+        double lossSum = 0;
+        long tokens = 0;
+        for (int i = 0; i < microBatches.size(); i++) {
+            Batch batch = microBatches.get(i);
+            model.dropout().reseed(Seeds.mix(seed, step, i));
+            double scale = 1.0 / ((double) batch.lossTokens() * microBatches.size());
+            LmLoss.Result r = LmLoss.compute(gpt, gpt.hidden(batch.ids(), true), batch.rows(), batch.targets(),
+                    labelSmoothing, scale);
+            gpt.backward(r.dHidden());
+            lossSum += r.sum() / r.tokens();
+            tokens += batch.realTokens();
+        }
+        double loss = lossSum / microBatches.size();
+        double norm = Gradients.norm(params);
+        boolean finite = Double.isFinite(loss) && Double.isFinite(norm);
+        if (finite) {
+            Gradients.clip(params, norm, clipNorm);
+            optimizer.step(lr);
+        }
+        Gradients.zero(params);
+        return new Result(loss, norm, tokens, !finite);
+    }
+}

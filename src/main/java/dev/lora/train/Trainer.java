@@ -1,0 +1,192 @@
+package dev.lora.train;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lora.config.ComputeDtype;
+import dev.lora.config.RunConfig;
+import dev.lora.config.TrainSettings;
+import dev.lora.data.Batch;
+import dev.lora.data.DatasetReader;
+import dev.lora.data.Example;
+import dev.lora.eval.DatasetLoss;
+import dev.lora.io.AtomicFiles;
+import dev.lora.io.InputError;
+import dev.lora.io.ModelResolver;
+import dev.lora.lora.AdapterFiles;
+import dev.lora.lora.LoraModel;
+import dev.lora.model.Gpt2Loader;
+import dev.lora.model.Gpt2Weights;
+import dev.lora.model.Param;
+import dev.lora.tokenizer.Gpt2Tokenizer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A LoRA training run: loads the base model and data, trains the adapters with AdamW under the
+ * linear warmup/decay schedule, logs every step, evaluates and checkpoints on schedule, and writes
+ * the final adapter. Everything a step does is a function of (config, step), so a resumed run
+ * repeats the uninterrupted one exactly.
+ */
+public final class Trainer {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    /** Exit status after Ctrl-C (128 + SIGINT), as shells report it. */
+    public static final int EXIT_INTERRUPTED = 130;
+
+    /** What to resume from: nothing, the newest checkpoint in the output folder, or a given checkpoint folder. */
+    public sealed interface Resume {
+        record None() implements Resume {
+        }
+
+        record Latest() implements Resume {
+        }
+
+        record From(Path checkpoint) implements Resume {
+        }
+    }
+
+    private final RunConfig config;
+    private final TrainSettings ts;
+    private final Path output;
+    private final StopSignal stop = new StopSignal();
+    private long stopAfter = Long.MAX_VALUE;
+
+    public Trainer(RunConfig config) {
+        this.config = config;
+        this.ts = config.train();
+        this.output = config.output();
+    }
+
+    /** Runs (or resumes) training; returns 0 when finished, {@link #EXIT_INTERRUPTED} after Ctrl-C. */
+    public int run(Resume resume) {
+        try (stop; RunLock lock = RunLock.acquire(output)) {
+            return train(resume);
+        }
+    }
+
+    /** Stops after optimiser step {@code step} with a checkpoint (null: run to the end). */
+    public Trainer stopAfter(Long step) {
+        if (step != null && step <= 0) throw new InputError("--stop-after must be a positive step, got " + step);
+        this.stopAfter = step == null ? Long.MAX_VALUE : step;
+        return this;
+    }
+
+    private int train(Resume resume) {
+        LOG.info("Resolved config:\n{}", config.toYaml().strip());
+        AtomicFiles.writeString(output.resolve("config.yaml"), config.toYaml());
+
+        DataType dtype = ts.dtype() == ComputeDtype.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
+        Path modelDir = ModelResolver.fromEnvironment().resolve(config.model());
+        Gpt2Weights base = Gpt2Loader.load(modelDir, dtype);
+        config.requireMaxSeqLenWithin(base.config().nPositions());
+        Gpt2Tokenizer tokenizer = Gpt2Tokenizer.forModelFolder(modelDir);
+        List<Example> train = DatasetReader.read(config.data().train(), tokenizer, config.data().maxSeqLen()).examples();
+        List<Example> valid = config.data().valid()
+                .map(v -> DatasetReader.read(v, tokenizer, config.data().maxSeqLen()).examples()).orElse(List.of());
+
+        LoraModel model = config.lora().init()
+                .map(dir -> LoraModel.load(base, config.lora(), AdapterFiles.read(dir).tensors(), dir))
+                .orElseGet(() -> LoraModel.create(base, config.lora(), ts.seed()));
+        List<Param> params = model.trainable();
+        AdamW optimizer = new AdamW(params, ts.beta1(), ts.beta2(), ts.eps(), ts.weightDecay());
+        DataOrder order = new DataOrder(train.size(), ts.batchSize(), ts.gradAccum(), ts.shuffle(), ts.seed());
+        long total = ts.maxSteps().isPresent() ? ts.maxSteps().getAsInt() : (long) ts.epochs() * order.stepsPerEpoch();
+        LinearSchedule schedule = new LinearSchedule(ts.lr(), ts.warmupSteps(), total);
+        CheckpointStore store = new CheckpointStore(output.resolve("checkpoints"));
+
+        long start = resumePoint(resume, store, model, optimizer);
+        LOG.info("Training {} of {} parameters ({} adapter tensors) on {} examples: {} steps of {} x {} examples",
+                params.stream().mapToLong(p -> p.value().length()).sum(),
+                base.params().values().stream().mapToLong(p -> p.value().length()).sum(), params.size(), train.size(),
+                total, ts.gradAccum(), ts.batchSize());
+
+        StepRunner runner = new StepRunner(model, optimizer, ts.labelSmoothing(), ts.clipNorm(), ts.seed());
+        try (MetricsLog metrics = new MetricsLog(output.resolve("metrics.jsonl"), start);
+             Progress progress = new Progress(start, total, ts.logEvery(), Progress.isTerminal())) {
+            for (long step = start; step < total; step++) {
+                ObjectNode row = trainStep(runner, order, train, step, schedule.at(step));
+                long done = step + 1;
+                boolean last = done == total;
+                if (!valid.isEmpty() && (last || (ts.evalEvery() > 0 && done % ts.evalEvery() == 0))) {
+                    model.dropout().eval();
+                    DatasetLoss.Result v = DatasetLoss.of(model.model(), valid, ts.batchSize(), n -> {
+                    });
+                    row.put("valid_loss", v.loss());
+                    row.put("valid_perplexity", v.perplexity());
+                    progress.message(String.format("step %d: valid loss %.4f (perplexity %.2f)", done, v.loss(), v.perplexity()));
+                }
+                metrics.append(row);
+                progress.step(done, row.get("loss").asDouble(), row.get("lr").asDouble(), row.get("tokens_per_s").asDouble());
+                boolean interrupted = stop.requested(), planned = done == stopAfter && !last;
+                if (last || interrupted || planned || (ts.saveEvery() > 0 && done % ts.saveEvery() == 0)) {
+                    Checkpoint c = Checkpoint.save(store.dir(), done, total, model, optimizer, config.model());
+                    store.prune(ts.saveTotalLimit());
+                    if (interrupted || planned) {
+                        progress.message("Stopped after step " + done + "; saved " + c.dir()
+                                + "; continue with: lora train <config> --resume");
+                        return interrupted ? EXIT_INTERRUPTED : 0;
+                    }
+                }
+            }
+        }
+        AdapterFiles.write(output.resolve("adapter"), model, config.model());
+        LossChart.write(output.resolve("metrics.jsonl"), output.resolve("loss.png"));
+        LOG.info("Adapter written to {}", output.resolve("adapter"));
+        return 0;
+    }
+
+    /** One optimiser step over its micro-batches; returns its metrics row. */
+    private ObjectNode trainStep(StepRunner runner, DataOrder order, List<Example> train, long step, double lr) {
+        long t0 = System.nanoTime();
+        List<Batch> micro = new ArrayList<>();
+        for (int[] indices : order.microBatches(step)) {
+            List<Example> examples = new ArrayList<>();
+            for (int idx : indices) examples.add(train.get(idx));
+            micro.add(Batch.of(examples));
+        }
+        StepRunner.Result r = runner.run(step, micro, lr);
+        ObjectNode row = MetricsLog.row();
+        row.put("step", step + 1);
+        row.put("epoch", order.epochOf(step) + 1);
+        row.put("loss", r.loss());
+        row.put("lr", lr);
+        row.put("grad_norm", r.gradNorm());
+        if (r.skipped()) {
+            if (!ts.skipNonfinite()) {
+                throw new InputError("step " + (step + 1) + ": the " + (Double.isFinite(r.loss()) ? "gradient norm" : "loss")
+                        + " is not finite; stopped without saving over the last checkpoint. Lower train.lr, set "
+                        + "train.clip_norm, or set train.skip_nonfinite: true to skip such steps");
+            }
+            row.put("skipped", true);
+            LOG.warn("step {}: non-finite loss or gradient, step skipped (train.skip_nonfinite)", step + 1);
+        }
+        row.put("tokens_per_s", r.tokens() / ((System.nanoTime() - t0) / 1e9));
+        return row;
+    }
+
+    private long resumePoint(Resume resume, CheckpointStore store, LoraModel model, AdamW optimizer) {
+        Optional<Checkpoint> from = Optional.empty();
+        if (resume instanceof Resume.Latest) {
+            from = store.latestVerified();
+            if (from.isEmpty()) throw new InputError(store.dir() + ": no checkpoint to resume from; start without --resume");
+        } else if (resume instanceof Resume.From f) {
+            Path dir = f.checkpoint();
+            String name = dir.getFileName().toString();
+            if (!Files.isDirectory(dir) || !name.matches("step-\\d+")) {
+                throw new InputError(dir + ": not a checkpoint folder (expected .../checkpoints/step-N)");
+            }
+            Checkpoint c = new Checkpoint(dir, Long.parseLong(name.substring(5)));
+            c.verify();
+            from = Optional.of(c);
+        }
+        if (from.isEmpty()) return 0;
+        from.get().restore(model, optimizer);
+        LOG.info("Resuming from {} (step {})", from.get().dir(), from.get().step());
+        return from.get().step();
+    }
+}
