@@ -14,41 +14,33 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 final class MergedLoraLinear implements Linear {
     private final Conv1D base;
-    private final Param a;
+    private final LoraDown down;
     private final Param b;
     private final int[] slices;
     private final int rank;
     private final double scaling;
-    private final LoraDropout dropout;
-    private INDArray xd, xa, mask;
+    private INDArray xa;
 
     /** {@code slices}: the enabled output slices (0 = q, 1 = k, 2 = v), ascending. */
     MergedLoraLinear(Conv1D base, Param a, Param b, int[] slices, int rank, double scaling, LoraDropout dropout) {
         this.base = base;
-        this.a = a;
+        this.down = new LoraDown(a, dropout);
         this.b = b;
         this.slices = slices;
         this.rank = rank;
         this.scaling = scaling;
-        this.dropout = dropout;
     }
 
     @Override
     public INDArray forward(INDArray x, boolean keep) {
         INDArray y = base.forward(x, keep);
-        INDArray m = dropout.mask(x);
-        INDArray in = LoraDropout.apply(x, m);
-        INDArray down = Nd4j.gemm(in, a.value(), false, true);
+        INDArray xaNow = down.forward(x, keep);
         long width = y.size(1) / 3;
         for (int g = 0; g < slices.length; g++) {
-            INDArray up = Nd4j.gemm(group(down, g), rowsOfB(b.value(), g, width), false, true).muli(scaling);
+            INDArray up = Nd4j.gemm(group(xaNow, g), rowsOfB(b.value(), g, width), false, true).muli(scaling);
             columns(y, slices[g], width).addi(up);
         }
-        if (keep) {
-            xd = in;
-            xa = down;
-            mask = m;
-        }
+        xa = keep ? xaNow : null;
         return y;
     }
 
@@ -62,10 +54,8 @@ final class MergedLoraLinear implements Linear {
             rowsOfB(b.grad(), g, width).addi(Nd4j.gemm(dySlice, group(xa, g).dup('c'), true, false).muli(scaling));
             group(dDown, g).assign(Nd4j.gemm(dySlice, rowsOfB(b.value(), g, width), false, false).muli(scaling));
         }
-        a.grad().addi(Nd4j.gemm(dDown, xd, true, false));
-        dx.addi(LoraDropout.apply(Nd4j.gemm(dDown, a.value(), false, false), mask));
-        xd = xa = mask = null;
-        return dx;
+        xa = null;
+        return dx.addi(down.backward(dDown));
     }
 
     private INDArray group(INDArray down, int g) {
