@@ -8,6 +8,7 @@ import dev.lora.data.Batch;
 import dev.lora.data.DatasetReader;
 import dev.lora.data.Example;
 import dev.lora.eval.DatasetLoss;
+import dev.lora.eval.TaskProgress;
 import dev.lora.io.AtomicFiles;
 import dev.lora.io.InputError;
 import dev.lora.io.ModelResolver;
@@ -107,7 +108,7 @@ public final class Trainer {
 
         StepRunner runner = new StepRunner(model, optimizer, ts.labelSmoothing(), ts.clipNorm(), ts.seed());
         try (MetricsLog metrics = new MetricsLog(output.resolve("metrics.jsonl"), start);
-             Progress progress = new Progress(start, total, ts.logEvery(), Progress.isTerminal())) {
+             TaskProgress progress = new TaskProgress("step", start, total, ts.logEvery(), TaskProgress.isTerminal())) {
             for (long step = start; step < total; step++) {
                 ObjectNode row = trainStep(runner, order, train, step, schedule.at(step));
                 long done = step + 1;
@@ -121,7 +122,8 @@ public final class Trainer {
                     progress.message(String.format("step %d: valid loss %.4f (perplexity %.2f)", done, v.loss(), v.perplexity()));
                 }
                 metrics.append(row);
-                progress.step(done, row.get("loss").asDouble(), row.get("lr").asDouble(), row.get("tokens_per_s").asDouble());
+                progress.update(done, String.format("loss %.4f lr %.2e %.0f tok/s", row.get("loss").asDouble(),
+                        row.get("lr").asDouble(), row.get("tokens_per_s").asDouble()));
                 boolean interrupted = stop.requested(), planned = done == stopAfter && !last;
                 if (last || interrupted || planned || (ts.saveEvery() > 0 && done % ts.saveEvery() == 0)) {
                     Checkpoint c = Checkpoint.save(store.dir(), done, total, model, optimizer, config.model());

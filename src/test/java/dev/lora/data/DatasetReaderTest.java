@@ -174,8 +174,21 @@ class DatasetReaderTest {
 
     @Test
     void unknownExtensionOrMissingFile() throws IOException {
-        assertInputError(write("data.csv", "a||b\n"), "data.csv", ".txt", ".jsonl");
+        assertInputError(write("data.parquet", "a||b\n"), "data.parquet", ".txt", ".jsonl", ".csv");
         assertInputError(dir.resolve("absent.txt"), "absent.txt");
+    }
+
+    @Test
+    void readsChallengeCsvAsLoraFormatPairs() throws IOException {
+        Path f = write("dev.csv", "mr,ref\n\"name[Alimentum], area[city centre]\",\"Alimentum is central.\"\n");
+        Dataset d = DatasetReader.read(f, TOK, 512);
+        String context = "name : Alimentum | area : city centre";
+        assertThat(d.raw()).containsExactly(new RawExample(context, "Alimentum is central.", 2));
+        int[] prompt = PromptFormat.promptTokens(TOK, context);
+        int[] completion = PromptFormat.completionTokens(TOK, "Alimentum is central.");
+        assertThat(d.examples().get(0).completionStart()).isEqualTo(prompt.length);
+        assertThat(d.examples().get(0).length()).isEqualTo(prompt.length + completion.length);
+        assertInputError(write("mr-only.csv", "mr\n\"name[A]\"\n"), "mr-only.csv:2", "ref");
     }
 
     @Test
