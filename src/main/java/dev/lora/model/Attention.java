@@ -42,12 +42,19 @@ public final class Attention {
         return cProj.forward(mergeHeads(y), keep);
     }
 
-    /** Attends the new tokens {@code x} to themselves and to the cached keys/values of earlier positions. */
-    public INDArray forwardCached(INDArray x, int batch, int time, KvCache.Layer cache) {
+    /**
+     * Attends the new tokens {@code x} to themselves and to the cached keys/values of earlier slots;
+     * {@code mask} is the cache's additive mask for these tokens, [B, H, time * slots] (see
+     * {@link KvCache#attentionMask}), shared by all layers.
+     */
+    public INDArray forwardCached(INDArray x, int batch, int time, KvCache.Layer cache, INDArray mask) {
         INDArray[] heads = splitHeads(cAttn.forward(x, false), batch, time);
-        int start = cache.length();
         cache.append(heads[1], heads[2]);
-        INDArray probs = attend(heads[0], cache.keys(), start);
+        INDArray keys = cache.keys();
+        INDArray scores = Nd4j.matmul(heads[0], keys, false, true, false).muli(1.0 / Math.sqrt(heads[0].size(3)));
+        long[] shape = scores.shape();
+        INDArray masked = scores.reshape(mask.shape()).addi(mask).reshape(shape[0] * shape[1] * shape[2], shape[3]);
+        INDArray probs = Transforms.softmax(masked, false).reshape(shape);
         return cProj.forward(mergeHeads(Nd4j.matmul(probs, cache.values())), false);
     }
 

@@ -37,8 +37,8 @@ public final class Block {
         return mid.addi(mlp.forward(ln2.forward(mid, keep), keep));
     }
 
-    public INDArray forwardCached(INDArray x, int batch, int time, KvCache.Layer cache) {
-        INDArray mid = x.add(attn.forwardCached(ln1.forward(x, false), batch, time, cache));
+    public INDArray forwardCached(INDArray x, int batch, int time, KvCache.Layer cache, INDArray mask) {
+        INDArray mid = x.add(attn.forwardCached(ln1.forward(x, false), batch, time, cache, mask));
         return mid.addi(mlp.forward(ln2.forward(mid, false), false));
     }
 

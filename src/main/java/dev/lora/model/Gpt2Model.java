@@ -84,15 +84,38 @@ public final class Gpt2Model {
     public KvCache newCache(int batch, int capacity) {
         Gpt2Config c = config();
         checkLength(capacity, 0);
-        return new KvCache(c.nLayer(), batch, c.nHead(), capacity, c.headDim(), dtype());
+        return new KvCache(c.nLayer(), new int[batch], c.nHead(), capacity, c.headDim(), dtype());
     }
 
-    /** Hidden states of new tokens [B, Tnew] that follow the cached positions; appends them to the cache. */
+    /**
+     * A cache of {@code capacity} slots whose row b starts with {@code leftPad[b]} padding slots (see
+     * {@link KvCache}), so that prompts of different lengths, left-padded to one length, decode
+     * together. Positions are checked per row as tokens are added.
+     */
+    public KvCache newCache(int[] leftPad, int capacity) {
+        Gpt2Config c = config();
+        for (int p : leftPad) {
+            if (p < 0 || p >= capacity) throw new IllegalArgumentException("left padding " + p + " outside [0, " + capacity + ")");
+        }
+        return new KvCache(c.nLayer(), leftPad, c.nHead(), capacity, c.headDim(), dtype());
+    }
+
+    /**
+     * Hidden states of new tokens [B, Tnew] that follow the cached slots; appends them to the cache.
+     * Tokens in a row's padding slots are placeholders: their hidden states are meaningless and no
+     * real token sees them.
+     */
     public INDArray hiddenCached(int[][] ids, KvCache cache) {
         int batch = ids.length, time = ids[0].length, start = cache.length();
-        checkLength(time, start);
-        INDArray x = embed(ids, start, false);
-        for (int i = 0; i < blocks.size(); i++) x = blocks.get(i).forwardCached(x, batch, time, cache.layer(i));
+        if (batch != cache.batch()) {
+            throw new IllegalArgumentException(batch + " rows of tokens for a cache of " + cache.batch() + " rows");
+        }
+        checkLength(time, start - cache.minLeftPad());
+        INDArray x = embedAfterPadding(ids, start, cache);
+        INDArray mask = cache.attentionMask(time, config().nHead(), dtype());
+        for (int i = 0; i < blocks.size(); i++) {
+            x = blocks.get(i).forwardCached(x, batch, time, cache.layer(i), mask);
+        }
         return lnF.forward(x, false);
     }
 
@@ -127,6 +150,22 @@ public final class Gpt2Model {
         }
         INDArray positions = Nd4j.pullRows(weights.get("transformer.wpe.weight").value(), 1, pos);
         return wte.forward(flat, keep).addi(positions);
+    }
+
+    /** Token + position embeddings of new tokens at slots start.., each row's positions counted from its padding's end. */
+    private INDArray embedAfterPadding(int[][] ids, int start, KvCache cache) {
+        int batch = ids.length, time = ids[0].length;
+        int[] flat = new int[batch * time];
+        int[] pos = new int[batch * time];
+        for (int b = 0; b < batch; b++) {
+            if (ids[b].length != time) throw new IllegalArgumentException("ragged batch: pad rows to one length");
+            for (int t = 0; t < time; t++) {
+                flat[b * time + t] = ids[b][t];
+                pos[b * time + t] = Math.max(0, start + t - cache.leftPad(b)); // padding slots: any valid position
+            }
+        }
+        INDArray positions = Nd4j.pullRows(weights.get("transformer.wpe.weight").value(), 1, pos);
+        return wte.forward(flat, false).addi(positions);
     }
 
     private void checkLength(int time, int start) {

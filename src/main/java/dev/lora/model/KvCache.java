@@ -6,13 +6,24 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-/** Keys and values of every layer for the positions decoded so far, [B, H, capacity, D] each. */
+import java.nio.ByteBuffer;
+
+/**
+ * Keys and values of every layer for the positions decoded so far, [B, H, capacity, D] each.
+ *
+ * <p>Rows may be left-padded so prompts of different lengths share one cache: row b's first
+ * {@code leftPad[b]} slots hold padding that no real token attends to, and its real tokens take
+ * positions 0, 1, ... from slot {@code leftPad[b]} on. Left padding keeps every row's next token in
+ * the same slot, so decoding appends one column for all rows at once.
+ */
 public final class KvCache {
     private final Layer[] layers;
+    private int[] leftPad;
 
-    KvCache(int nLayer, int batch, int nHead, int capacity, int headDim, DataType type) {
+    KvCache(int nLayer, int[] leftPad, int nHead, int capacity, int headDim, DataType type) {
+        this.leftPad = leftPad.clone();
         layers = new Layer[nLayer];
-        for (int i = 0; i < nLayer; i++) layers[i] = new Layer(batch, nHead, capacity, headDim, type);
+        for (int i = 0; i < nLayer; i++) layers[i] = new Layer(leftPad.length, nHead, capacity, headDim, type);
     }
 
     Layer layer(int i) {
@@ -28,19 +39,70 @@ public final class KvCache {
         return (int) layers[0].k.size(0);
     }
 
-    /** Keeps batch rows {@code rows} (in that order, repeats allowed): beam search's re-ranking of hypotheses. */
-    public void reorder(int[] rows) {
-        for (Layer l : layers) l.reorder(rows);
+    /** Number of padding slots before row {@code row}'s first real token. */
+    public int leftPad(int row) {
+        return leftPad[row];
     }
 
+    /**
+     * Keeps batch rows {@code rows} (in that order, repeats allowed; rows left out are dropped): beam
+     * search's re-ranking of hypotheses. Each kept row keeps its padding.
+     */
+    public void reorder(int[] rows) {
+        for (Layer l : layers) l.reorder(rows);
+        int[] pads = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) pads[i] = leftPad[rows[i]];
+        leftPad = pads;
+    }
+
+    /** The smallest padding of any row: the row whose tokens reach the highest position. */
+    int minLeftPad() {
+        int min = Integer.MAX_VALUE;
+        for (int p : leftPad) min = Math.min(min, p);
+        return min;
+    }
+
+    /**
+     * The additive attention mask for {@code time} new tokens after the cached slots, tiled over
+     * {@code nHead} heads: [B, H, time * (length + time)], 0 where a query may look, -inf elsewhere. A real
+     * token sees the real tokens of its row up to itself. A padding slot sees only itself: it needs
+     * some finite score, else its softmax row is NaN, and NaN keys and values would reach the real
+     * tokens of later layers through 0 * NaN.
+     */
+    INDArray attentionMask(int time, int nHead, DataType type) {
+        int batch = leftPad.length, start = length(), cols = start + time, block = time * cols;
+        double[] m = new double[batch * nHead * block];
+        for (int b = 0; b < batch; b++) {
+            int base = b * nHead * block;
+            for (int r = 0; r < time; r++) {
+                int query = start + r;
+                for (int j = 0; j < cols; j++) {
+                    boolean visible = j == query || (j < query && j >= leftPad[b] && query >= leftPad[b]);
+                    if (!visible) m[base + r * cols + j] = Double.NEGATIVE_INFINITY;
+                }
+            }
+            for (int h = 1; h < nHead; h++) System.arraycopy(m, base, m, base + h * block, block);
+        }
+        return Nd4j.createFromArray(m).castTo(type).reshape(batch, nHead, block);
+    }
+
+    /**
+     * One layer's keys and values, [B, H, capacity, D] each: the first B rows of a store that may hold more
+     * rows. Reordering copies into a second, spare store and swaps the two: beam search reorders every step,
+     * and allocating a fresh cache each time cost more than the step's forward pass.
+     */
     static final class Layer {
+        private INDArray kStore;
+        private INDArray vStore;
+        private INDArray kSpare;
+        private INDArray vSpare;
         private INDArray k;
         private INDArray v;
         private int length;
 
         Layer(int batch, int nHead, int capacity, int headDim, DataType type) {
-            k = Nd4j.zeros(type, batch, nHead, capacity, headDim);
-            v = Nd4j.zeros(type, batch, nHead, capacity, headDim);
+            k = kStore = Nd4j.zeros(type, batch, nHead, capacity, headDim);
+            v = vStore = Nd4j.zeros(type, batch, nHead, capacity, headDim);
         }
 
         int length() {
@@ -67,15 +129,47 @@ public final class KvCache {
         }
 
         private void reorder(int[] rows) {
-            k = pick(k, rows);
-            v = pick(v, rows);
+            INDArray newK = copyRows(k, rows, kSpare), newV = copyRows(v, rows, vSpare);
+            kSpare = kStore;
+            vSpare = vStore;
+            kStore = newK;
+            vStore = newV;
+            k = leadingRows(kStore, rows.length);
+            v = leadingRows(vStore, rows.length);
         }
 
-        private static INDArray pick(INDArray a, int[] rows) {
-            long[] shape = a.shape();
-            INDArray flat = a.reshape(shape[0], a.length() / shape[0]);
+        /**
+         * A store whose first rows are rows {@code rows} of {@code from}: {@code spare} when it has room, else a
+         * new one. Only the {@code length} filled slots are copied, one block per (row, head), straight between
+         * the off-heap buffers (both start at offset 0); the rest keeps stale values that {@link #append}
+         * overwrites before anything reads them.
+         */
+        private INDArray copyRows(INDArray from, int[] rows, INDArray spare) {
+            long[] shape = from.shape().clone();
+            int heads = (int) shape[1], capacity = (int) shape[2], d = (int) shape[3];
             shape[0] = rows.length;
-            return Nd4j.pullRows(flat, 1, rows).reshape(shape);
+            long width = from.dataType().width(), block = (long) capacity * d * width;
+            boolean reuse = spare != null && spare.size(0) >= rows.length;
+            long bytes = Math.max(from.data().length(), reuse ? spare.length() : from.length() / from.size(0) * rows.length) * width;
+            if (bytes > Integer.MAX_VALUE) {
+                // Beyond what one NIO buffer addresses: gather whole rows with ND4J instead.
+                INDArray flat = from.reshape(from.size(0), from.length() / from.size(0));
+                return Nd4j.pullRows(flat, 1, rows).reshape(shape);
+            }
+            INDArray store = reuse ? spare : Nd4j.createUninitialized(from.dataType(), shape, 'c');
+            ByteBuffer src = from.data().asNio(), dst = store.data().asNio();
+            int filled = (int) (length * d * width);
+            for (int i = 0; i < rows.length; i++) {
+                for (int h = 0; h < heads; h++) {
+                    dst.put((int) ((i * heads + h) * block), src, (int) ((rows[i] * (long) heads + h) * block), filled);
+                }
+            }
+            return store;
+        }
+
+        private static INDArray leadingRows(INDArray store, int rows) {
+            if (store.size(0) == rows) return store;
+            return store.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
         }
     }
 }

@@ -1,0 +1,63 @@
+package dev.lora.eval.generate;
+
+import dev.lora.model.Gpt2Model;
+import dev.lora.model.KvCache;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Decoding with the key/value cache: prompts of different lengths are left-padded into one cache (see
+ * {@link KvCache}), run once, and every step then feeds one token per row.
+ */
+final class CachedScorer implements NextTokenScorer {
+    /** What fills padding slots; no real token attends to them, so any valid id does. */
+    private static final int PAD = 0;
+
+    private final Gpt2Model model;
+    private KvCache cache;
+
+    CachedScorer(Gpt2Model model) {
+        this.model = model;
+    }
+
+    @Override
+    public double[][] start(List<int[]> prompts, int maxNewTokens) {
+        int width = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
+        int[][] ids = new int[prompts.size()][width];
+        int[] pads = new int[prompts.size()];
+        for (int b = 0; b < ids.length; b++) {
+            int[] p = prompts.get(b);
+            pads[b] = width - p.length;
+            Arrays.fill(ids[b], 0, pads[b], PAD);
+            System.arraycopy(p, 0, ids[b], pads[b], p.length);
+        }
+        // The last generated token is never fed back, hence maxNewTokens - 1 slots after the prompts.
+        cache = model.newCache(pads, width + Math.max(0, maxNewTokens - 1));
+        INDArray hidden = model.hiddenCached(ids, cache);
+        int[] last = new int[ids.length];
+        for (int b = 0; b < last.length; b++) last[b] = b * width + width - 1;
+        return logits(Nd4j.pullRows(hidden, 1, last));
+    }
+
+    @Override
+    public double[][] step(int[] parents, int[] tokens) {
+        if (!isIdentity(parents)) cache.reorder(parents);
+        int[][] ids = new int[tokens.length][1];
+        for (int b = 0; b < tokens.length; b++) ids[b][0] = tokens[b];
+        return logits(model.hiddenCached(ids, cache));
+    }
+
+    private double[][] logits(INDArray hiddenRows) {
+        return model.logits(hiddenRows).castTo(DataType.DOUBLE).toDoubleMatrix();
+    }
+
+    private boolean isIdentity(int[] rows) {
+        if (rows.length != cache.batch()) return false;
+        for (int i = 0; i < rows.length; i++) if (rows[i] != i) return false;
+        return true;
+    }
+}
