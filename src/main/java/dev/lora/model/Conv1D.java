@@ -39,7 +39,7 @@ public final class Conv1D implements Linear {
 
     @Override
     public INDArray backward(INDArray dy) {
-        bias.accumulate(dy.sum(0));
+        if (bias.trainable()) bias.accumulate(dy.sum(0));
         // The weight is frozen (LoRA trains only adapters and, optionally, biases): no dW.
         x = null;
         return Nd4j.gemm(dy, weight.value(), false, true);

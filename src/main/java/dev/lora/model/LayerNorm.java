@@ -39,8 +39,9 @@ public final class LayerNorm {
 
     /** dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), with dxhat = dy * g. */
     public INDArray backward(INDArray dy) {
-        gain.accumulate(dy.mul(xhat).sum(0));
-        bias.accumulate(dy.sum(0));
+        // Only biases can be trained (loralib's bias modes); skip the reductions for frozen ones.
+        if (gain.trainable()) gain.accumulate(dy.mul(xhat).sum(0));
+        if (bias.trainable()) bias.accumulate(dy.sum(0));
         INDArray dxhat = dy.mulRowVector(gain.value());
         INDArray meanD = dxhat.mean(true, 1);
         INDArray meanDX = dxhat.mul(xhat).mean(true, 1);

@@ -1,6 +1,7 @@
 package dev.lora.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.LogSoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -39,26 +40,23 @@ public final class LmLoss {
         for (int from = 0; from < rows.length; from += CHUNK) {
             int n = Math.min(CHUNK, rows.length - from);
             int[] chunkRows = java.util.Arrays.copyOfRange(rows, from, from + n);
-            INDArray h = Nd4j.pullRows(hidden, 1, chunkRows);
-            INDArray logits = Nd4j.gemm(h, head, false, true);
-            INDArray max = logits.max(true, 1);
-            INDArray shifted = logits.subiColumnVector(max);
-            INDArray lse = Transforms.log(Transforms.exp(shifted, true).sum(true, 1), false); // of shifted logits
-            INDArray meanLogit = shifted.mean(true, 1);
+            INDArray logits = Nd4j.gemm(Nd4j.pullRows(hidden, 1, chunkRows), head, false, true);
+            // log p in place (over the last dimension, the vocabulary), by ND4J's fused and stable log-softmax.
+            INDArray logp = Nd4j.getExecutioner().exec(new LogSoftMax(logits, logits))[0];
+            INDArray meanLogp = logp.mean(true, 1);
             for (int i = 0; i < n; i++) {
-                double l = lse.getDouble(i);
-                double nll = l - shifted.getDouble(i, targets[from + i]);
-                double uniform = l - meanLogit.getDouble(i);
-                sum += (1 - smoothing) * nll + smoothing * uniform;
+                double nll = -logp.getDouble(i, targets[from + i]);
+                sum += (1 - smoothing) * nll - smoothing * meanLogp.getDouble(i);
             }
             if (dHidden != null) {
-                // dL/dlogits = softmax - (1 - e) * onehot - e / V, scaled.
-                INDArray d = Transforms.exp(shifted.subiColumnVector(lse), false).subi(smoothing / vocab);
+                // dL/dlogits = softmax - (1 - e) * onehot - e / V; the scale goes into the gemm's alpha.
+                INDArray d = Transforms.exp(logp, false).subi(smoothing / vocab);
                 for (int i = 0; i < n; i++) {
                     int t = targets[from + i];
                     d.putScalar(i, t, d.getDouble(i, t) - (1 - smoothing));
                 }
-                INDArray dRows = Nd4j.gemm(d.muli(gradScale), head, false, false);
+                INDArray dRows = Nd4j.createUninitialized(hidden.dataType(), n, head.size(1));
+                Nd4j.gemm(d, head, dRows, false, false, gradScale, 0);
                 for (int i = 0; i < n; i++) dHidden.getRow(chunkRows[i]).addi(dRows.getRow(i));
             }
         }
