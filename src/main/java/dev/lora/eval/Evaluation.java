@@ -1,0 +1,140 @@
+package dev.lora.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lora.data.ContextGroup;
+import dev.lora.data.Dataset;
+import dev.lora.data.DatasetReader;
+import dev.lora.data.PromptFormat;
+import dev.lora.eval.generate.GeneratedText;
+import dev.lora.eval.generate.GenerationSettings;
+import dev.lora.eval.generate.Generator;
+import dev.lora.eval.metrics.E2eMetrics;
+import dev.lora.eval.metrics.E2eScores;
+import dev.lora.io.AtomicFiles;
+import dev.lora.io.InputError;
+import dev.lora.io.ModelResolver;
+import dev.lora.lora.AdapterFiles;
+import dev.lora.model.Gpt2Loader;
+import dev.lora.model.Gpt2Model;
+import dev.lora.model.Gpt2Weights;
+import dev.lora.tokenizer.Gpt2Tokenizer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code lora eval}: the loss over every reference and/or E2E generation quality. References are grouped
+ * by identical context in order of first appearance; one output is generated per unique context and
+ * scored against its group with the official E2E metrics. Writes {@code predictions.txt} (a line per
+ * context), {@code references.txt} (each group's references, a blank line between groups: the official
+ * scorer's format) and {@code metrics.json}.
+ */
+public final class Evaluation {
+    private static final Logger LOG = LoggerFactory.getLogger(Evaluation.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final Set<String> METRIC_SETS = Set.of("loss", "e2e");
+
+    public record Options(String model, Optional<Path> adapter, Path data, Set<String> metrics, Optional<Integer> maxSeqLen,
+                          int batchSize, DataType dtype, GenerationSettings generation, Optional<Integer> limit, Path out) {
+    }
+
+    /** Returns metrics.json's content; E2E scores are rounded to 4 decimals as the official scorer prints them. */
+    public static ObjectNode run(Options o) {
+        if (o.batchSize() <= 0) throw new InputError("--batch-size must be positive, got " + o.batchSize());
+        for (String m : o.metrics()) {
+            if (!METRIC_SETS.contains(m)) throw new InputError("--metrics: unknown metric set '" + m + "' (use loss, e2e or loss,e2e)");
+        }
+        Path dir = ModelResolver.fromEnvironment().resolve(o.model());
+        Gpt2Model model = loadModel(dir, o.adapter(), o.dtype());
+        int nPositions = model.config().nPositions();
+        int maxSeqLen = o.maxSeqLen().orElse(nPositions);
+        if (maxSeqLen < 2 || maxSeqLen > nPositions) {
+            throw new InputError("--max-seq-len " + maxSeqLen + " is out of range: it must be in [2, " + nPositions + "]");
+        }
+        Gpt2Tokenizer tok = Gpt2Tokenizer.forModelFolder(dir);
+        Dataset data = DatasetReader.read(o.data(), tok, maxSeqLen);
+        ObjectNode metrics = JSON.createObjectNode();
+        if (o.metrics().contains("loss")) {
+            DatasetLoss.Result r = DatasetLoss.of(model, data.examples(), o.batchSize(), n -> {
+            });
+            metrics.put("loss", r.loss());
+            metrics.put("perplexity", r.perplexity());
+            metrics.put("tokens", r.tokens());
+            metrics.put("examples", r.examples());
+            LOG.info("loss {} perplexity {} over {} tokens", String.format("%.6f", r.loss()), String.format("%.4f", r.perplexity()), r.tokens());
+        }
+        if (o.metrics().contains("e2e")) {
+            List<ContextGroup> groups = data.contextGroups();
+            if (o.limit().isPresent()) groups = groups.subList(0, Math.min(groups.size(), o.limit().get()));
+            List<String> predictions = generate(model, tok, groups, o.generation(), nPositions);
+            List<List<String>> references = groups.stream().map(ContextGroup::references).toList();
+            writeTexts(o.out(), predictions, references);
+            E2eScores scores = E2eMetrics.score(references, predictions);
+            scores.asMap().forEach((name, value) -> metrics.put(name, rounded(value)));
+            metrics.put("contexts", groups.size());
+        }
+        AtomicFiles.writeString(o.out().resolve("metrics.json"), metrics.toPrettyString() + "\n");
+        return metrics;
+    }
+
+    /** Loads the model from its resolved folder, with the adapter attached if there is one. */
+    public static Gpt2Model loadModel(Path dir, Optional<Path> adapter, DataType dtype) {
+        Gpt2Weights base = Gpt2Loader.load(dir, dtype);
+        if (adapter.isEmpty()) return new Gpt2Model(base);
+        return AdapterFiles.read(adapter.get()).attach(base).model();
+    }
+
+    /** The E2E scores of metrics.json as numbers, for quality gates. */
+    public static Map<String, Double> scores(ObjectNode metrics) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        metrics.fields().forEachRemaining(e -> {
+            if (e.getValue().isNumber()) out.put(e.getKey(), e.getValue().asDouble());
+        });
+        return out;
+    }
+
+    private static List<String> generate(Gpt2Model model, Gpt2Tokenizer tok, List<ContextGroup> groups,
+                                         GenerationSettings settings, int nPositions) {
+        List<int[]> prompts = new ArrayList<>();
+        for (ContextGroup g : groups) {
+            int[] p = PromptFormat.promptTokens(tok, g.context());
+            // Keep room for at least one new token; like training, drop context from the left.
+            prompts.add(p.length < nPositions ? p : Arrays.copyOfRange(p, p.length - (nPositions - 1), p.length));
+        }
+        List<int[]> outputs;
+        try (TaskProgress progress = new TaskProgress("generate", 0, groups.size(), Math.max(1, groups.size() / 20),
+                TaskProgress.isTerminal())) {
+            outputs = Generator.generate(model, prompts, settings, done -> progress.update(done, "contexts"));
+        }
+        List<String> texts = new ArrayList<>();
+        // One line per context: a generated newline would shift every later line of the file.
+        for (int[] ids : outputs) texts.add(GeneratedText.of(tok, ids).replaceAll("\\s*\\R\\s*", " "));
+        return texts;
+    }
+
+    private static void writeTexts(Path out, List<String> predictions, List<List<String>> references) {
+        AtomicFiles.writeString(out.resolve("predictions.txt"), String.join("\n", predictions) + "\n");
+        StringBuilder refs = new StringBuilder();
+        for (int i = 0; i < references.size(); i++) {
+            if (i > 0) refs.append('\n');
+            for (String r : references.get(i)) refs.append(r).append('\n');
+        }
+        AtomicFiles.writeString(out.resolve("references.txt"), refs.toString());
+    }
+
+    private static BigDecimal rounded(double v) {
+        return new BigDecimal(v).setScale(4, RoundingMode.HALF_EVEN);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.lora.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** `lora eval --metrics loss,e2e` end to end on the tiny fixture model with its fixture adapter. */
+class EvalCommandTest {
+    private static final Path MODEL = Path.of("src/test/resources/fixtures/tiny-gpt2");
+    private static final Path ADAPTER = Path.of("src/test/resources/fixtures/train-parity/init-qv");
+    // Three contexts; the first has two references, one of them appearing after the second context.
+    private static final String DATA = """
+            name : Alimentum | area : city centre||Alimentum is in the city centre.
+            name : Aromi | Type : pub||Aromi is a pub.
+            name : Alimentum | area : city centre||There is Alimentum in the centre of the city.
+            name : Bibimbap House | food : Chinese||Bibimbap House serves Chinese food.
+            """;
+
+    @Test
+    void writesPredictionsReferencesAndMetricsThatLoraScoreAgreesWith(@TempDir Path tmp) throws Exception {
+        Path data = Files.writeString(tmp.resolve("data.txt"), DATA);
+        Path out = tmp.resolve("eval");
+        int status = Main.run("eval", "--model", MODEL.toString(), "--adapter", ADAPTER.toString(), "--data", data.toString(),
+                "--metrics", "loss,e2e", "--beam", "3", "--max-new-tokens", "5", "--out", out.toString());
+        assertThat(status).isZero();
+
+        List<String> predictions = Files.readAllLines(out.resolve("predictions.txt"));
+        assertThat(predictions).hasSize(3);
+        assertThat(Files.readString(out.resolve("references.txt"))).isEqualTo("""
+                Alimentum is in the city centre.
+                There is Alimentum in the centre of the city.
+
+                Aromi is a pub.
+
+                Bibimbap House serves Chinese food.
+                """);
+        JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertThat(metrics.get("examples").asInt()).isEqualTo(4);
+        assertThat(metrics.get("contexts").asInt()).isEqualTo(3);
+        assertThat(metrics.get("loss").asDouble()).isPositive();
+
+        // The same files through `lora score` give the same five numbers.
+        JsonNode scored = new ObjectMapper().readTree(stdoutOf("score", "--references", out.resolve("references.txt").toString(),
+                "--predictions", out.resolve("predictions.txt").toString()));
+        for (String m : List.of("BLEU", "NIST", "METEOR", "ROUGE_L", "CIDEr")) {
+            assertThat(metrics.get(m).asDouble()).as(m).isEqualTo(scored.get(m).asDouble());
+        }
+    }
+
+    @Test
+    void failUnderExitsThreeAfterWritingEverything(@TempDir Path tmp) throws Exception {
+        Path data = Files.writeString(tmp.resolve("data.txt"), DATA);
+        Path out = tmp.resolve("eval");
+        // A random tiny model cannot reach the BLEU of a perfect system (1.0).
+        int status = Main.run("eval", "--model", MODEL.toString(), "--data", data.toString(), "--metrics", "e2e",
+                "--greedy", "--max-new-tokens", "3", "--fail-under", "BLEU=1.0", "--out", out.toString());
+        assertThat(status).isEqualTo(3);
+        assertThat(out.resolve("predictions.txt")).isNotEmptyFile();
+        assertThat(out.resolve("metrics.json")).isNotEmptyFile();
+    }
+
+    @Test
+    void failUnderWithoutE2eMetricsIsABadUsage(@TempDir Path tmp) throws Exception {
+        Path data = Files.writeString(tmp.resolve("data.txt"), DATA);
+        assertThat(Main.run("eval", "--model", MODEL.toString(), "--data", data.toString(), "--fail-under", "BLEU=0.5",
+                "--out", tmp.resolve("eval").toString())).isEqualTo(2);
+    }
+
+    private static String stdoutOf(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.run(args)).isZero();
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+}
