@@ -28,6 +28,6 @@ esac
 exit "$status"
 
 # `lora eval` generates the outputs with the model and scores them in one step; it takes the same
-# thresholds and exit status 3 (example; see `./lora eval --help` for its options):
-#   ./lora eval --model gpt2-medium --adapter runs/e2e/adapter.safetensors \
-#       --data ../shared/data/e2e/valid.txt --fail-under BLEU=0.6
+# thresholds and exits 3 after writing predictions.txt, references.txt and metrics.json:
+#   ./lora eval --model gpt2-medium --adapter runs/e2e-gpt2-medium/adapter \
+#       --data ../shared/data/e2e/devset.csv --metrics e2e --out runs/e2e-eval --fail-under BLEU=0.6
