@@ -1,6 +1,7 @@
 package dev.lora.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.LogSoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -57,7 +58,8 @@ public final class LmLoss {
                 }
                 INDArray dRows = Nd4j.createUninitialized(hidden.dataType(), n, head.size(1));
                 Nd4j.gemm(d, head, dRows, false, false, gradScale, 0);
-                for (int i = 0; i < n; i++) dHidden.getRow(chunkRows[i]).addi(dRows.getRow(i));
+                // One native scatter-add of the chunk's gradient rows instead of an op per row.
+                dHidden = Nd4j.getExecutioner().exec(new ScatterAdd(dHidden, Nd4j.createFromArray(chunkRows), dRows))[0];
             }
         }
         return new Result(sum, rows.length, dHidden);
