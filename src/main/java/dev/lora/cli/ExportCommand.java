@@ -1,14 +1,52 @@
 package dev.lora.cli;
 
+import dev.lora.lora.AdapterFiles;
+import dev.lora.lora.formats.AdapterFormat;
+import dev.lora.lora.formats.AdapterReader;
+import dev.lora.lora.merge.OutputFolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "export", mixinStandardHelpOptions = true, description = "Convert an adapter to PEFT or loralib format.")
+@Command(name = "export", mixinStandardHelpOptions = true, description = {
+        "Convert an adapter (this tool's folder, a PEFT folder or a microsoft/LoRA .pt file)",
+        "to a PEFT adapter folder or to this tool's (loralib) adapter folder."})
 public final class ExportCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ExportCommand.class);
+
+    @Option(names = "--adapter", required = true, description = "Adapter to convert.")
+    Path adapter;
+
+    @Option(names = "--format", required = true, paramLabel = "peft|loralib", description = "Output format.")
+    String format;
+
+    @Option(names = "--out", required = true, description = "Output folder.")
+    Path out;
+
+    @Option(names = "--force", description = "Replace an existing non-empty output folder.")
+    boolean force;
+
+    @Option(names = "--base-model", paramLabel = "NAME",
+            description = "Base model to record (PEFT's base_model_name_or_path; default: the adapter's).")
+    String baseModel;
+
+    @Option(names = "--lora-alpha", paramLabel = "ALPHA",
+            description = "lora_alpha of microsoft/LoRA checkpoints, which do not store it (default: adapter_config.json beside the file, else 32).")
+    Double loraAlpha;
+
     @Override
     public Integer call() {
-        System.err.println("lora export: not implemented yet (issue #4).");
-        return Main.EXIT_INPUT;
+        AdapterFormat target = AdapterFormat.parseOutput(format);
+        OutputFolder.refuseExisting(out, force);
+        AdapterFiles.Adapter a = AdapterReader.read(adapter, MergeCommand.readOptions(loraAlpha));
+        if (baseModel != null) a = new AdapterFiles.Adapter(a.settings(), baseModel, a.geometry(), a.tensors(), a.source());
+        target.write(a, out);
+        LOG.info("Wrote {} as a {} adapter: r {}, alpha {}, targets {}", out, target.id(), a.settings().r(),
+                a.settings().alpha(), a.settings().targets().stream().map(t -> t.id()).toList());
+        return 0;
     }
 }

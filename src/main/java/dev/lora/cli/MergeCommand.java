@@ -1,14 +1,63 @@
 package dev.lora.cli;
 
+import dev.lora.io.DType;
+import dev.lora.io.InputError;
+import dev.lora.lora.formats.AdapterReader;
+import dev.lora.lora.merge.Merge;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 
-@Command(name = "merge", mixinStandardHelpOptions = true, description = "Fold adapters into the base weights and write a Hugging Face GPT-2 folder.")
+@Command(name = "merge", mixinStandardHelpOptions = true, description = {
+        "Fold adapters into the base weights and write a Hugging Face GPT-2 folder",
+        "(config.json, model.safetensors, tokenizer files) that transformers loads directly.",
+        "Each weight becomes W + sum of WEIGHT x (alpha/r) x (B A)^T; a negative weight subtracts (unmerges)."})
 public final class MergeCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Base model: Hugging Face GPT-2 folder or hub id (gpt2, gpt2-medium, ...).")
+    String model;
+
+    @Option(names = "--adapter", required = true, paramLabel = "ADAPTER[:WEIGHT]",
+            description = "Adapter (this tool's folder, a PEFT folder or a microsoft/LoRA .pt file), optionally with a merge"
+                    + " weight (default 1); repeatable.")
+    List<String> adapters;
+
+    @Option(names = "--out", required = true, description = "Output folder.")
+    Path out;
+
+    @Option(names = "--dtype", paramLabel = "f32|f16|bf16", description = "Output element type (default: the base's).")
+    String dtype;
+
+    @Option(names = "--force", description = "Replace an existing non-empty output folder.")
+    boolean force;
+
+    @Option(names = "--lora-alpha", paramLabel = "ALPHA",
+            description = "lora_alpha of microsoft/LoRA checkpoints, which do not store it (default: adapter_config.json beside the file, else 32).")
+    Double loraAlpha;
+
     @Override
     public Integer call() {
-        System.err.println("lora merge: not implemented yet (issue #4).");
-        return Main.EXIT_INPUT;
+        Merge.run(new Merge.Options(model, adapters.stream().map(Merge.Input::parse).toList(), out, outputType(dtype), force,
+                readOptions(loraAlpha)));
+        return 0;
+    }
+
+    static Optional<DType> outputType(String name) {
+        if (name == null) return Optional.empty();
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "f32", "float32" -> Optional.of(DType.F32);
+            case "f16", "float16" -> Optional.of(DType.F16);
+            case "bf16", "bfloat16" -> Optional.of(DType.BF16);
+            default -> throw new InputError("--dtype must be f32, f16 or bf16, got '" + name + "'");
+        };
+    }
+
+    static AdapterReader.Options readOptions(Double loraAlpha) {
+        return new AdapterReader.Options(loraAlpha == null ? OptionalDouble.empty() : OptionalDouble.of(loraAlpha));
     }
 }
