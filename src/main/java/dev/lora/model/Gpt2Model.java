@@ -124,9 +124,10 @@ public final class Gpt2Model {
         return Nd4j.gemm(hiddenRows, lmHead(), false, true);
     }
 
-    /** The LM head's weight [vocab, C]. */
+    /** The LM head's weight [vocab, C]: the base token embedding, unless the checkpoint unties them. */
     public INDArray lmHead() {
-        return weights.get("transformer.wte.weight").value();
+        Param head = weights.params().get("lm_head.weight");
+        return (head != null ? head : weights.get("transformer.wte.weight")).value();
     }
 
     public List<Block> blocks() {

@@ -49,6 +49,8 @@ public record Gpt2Weights(Gpt2Config config, DataType dtype, Map<String, Param> 
         }
         s.put(PREFIX + "ln_f.weight", new long[]{e});
         s.put(PREFIX + "ln_f.bias", new long[]{e});
+        // An untied head (a merged embedding adapter writes one) is a parameter of its own.
+        if (!c.tieWordEmbeddings()) s.put("lm_head.weight", new long[]{c.vocabSize(), e});
         return s;
     }
 
