@@ -29,7 +29,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Hugging Face GPT-2 folder or hub id (gpt2, gpt2-medium, ...).")
     String model;
 
-    @Option(names = "--adapter", description = "Adapter folder written by lora train.")
+    @Option(names = "--adapter", description = "Adapter: this tool's folder, a PEFT folder or a microsoft/LoRA .pt/.bin file.")
     Path adapter;
 
     @Option(names = "--data", required = true,

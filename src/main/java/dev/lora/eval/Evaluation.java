@@ -14,7 +14,7 @@ import dev.lora.eval.metrics.E2eScores;
 import dev.lora.io.AtomicFiles;
 import dev.lora.io.InputError;
 import dev.lora.io.ModelResolver;
-import dev.lora.lora.AdapterFiles;
+import dev.lora.lora.formats.AdapterReader;
 import dev.lora.model.Gpt2Loader;
 import dev.lora.model.Gpt2Model;
 import dev.lora.model.Gpt2Weights;
@@ -93,7 +93,7 @@ public final class Evaluation {
     public static Gpt2Model loadModel(Path dir, Optional<Path> adapter, DataType dtype) {
         Gpt2Weights base = Gpt2Loader.load(dir, dtype);
         if (adapter.isEmpty()) return new Gpt2Model(base);
-        return AdapterFiles.read(adapter.get()).attach(base).model();
+        return AdapterReader.read(adapter.get()).attach(base).model();
     }
 
     /** The E2E scores of metrics.json as numbers, for quality gates. */

@@ -53,7 +53,7 @@ public final class AdapterFiles {
                             + ", n_layer " + b.nLayer() + ", vocab " + b.vocabSize());
                 }
             });
-            return LoraModel.load(base, settings, tensors, source.resolve(WEIGHTS));
+            return LoraModel.load(base, settings, tensors, Files.isDirectory(source) ? source.resolve(WEIGHTS) : source);
         }
     }
 

@@ -14,6 +14,7 @@ import dev.lora.io.InputError;
 import dev.lora.io.ModelResolver;
 import dev.lora.lora.AdapterFiles;
 import dev.lora.lora.LoraModel;
+import dev.lora.lora.formats.AdapterReader;
 import dev.lora.model.Gpt2Loader;
 import dev.lora.model.Gpt2Weights;
 import dev.lora.model.Param;
@@ -91,7 +92,7 @@ public final class Trainer {
                 .map(v -> DatasetReader.read(v, tokenizer, config.data().maxSeqLen()).examples()).orElse(List.of());
 
         LoraModel model = config.lora().init()
-                .map(dir -> LoraModel.load(base, config.lora(), AdapterFiles.read(dir).tensors(), dir))
+                .map(dir -> LoraModel.load(base, config.lora(), AdapterReader.read(dir).tensors(), dir))
                 .orElseGet(() -> LoraModel.create(base, config.lora(), ts.seed()));
         List<Param> params = model.trainable();
         AdamW optimizer = new AdamW(params, ts.beta1(), ts.beta2(), ts.eps(), ts.weightDecay());
