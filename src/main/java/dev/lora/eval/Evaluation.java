@@ -64,7 +64,9 @@ public final class Evaluation {
             throw new InputError("--max-seq-len " + maxSeqLen + " is out of range: it must be in [2, " + nPositions + "]");
         }
         Gpt2Tokenizer tok = Gpt2Tokenizer.forModelFolder(dir);
-        Dataset data = DatasetReader.read(o.data(), tok, maxSeqLen);
+        // Only the loss feeds whole sequences to the model; generation reads the references as text to score
+        // against and the prompts are cut to fit below, so without the loss no example is too long.
+        Dataset data = DatasetReader.read(o.data(), tok, o.metrics().contains("loss") ? maxSeqLen : Integer.MAX_VALUE);
         ObjectNode metrics = JSON.createObjectNode();
         if (o.metrics().contains("loss")) {
             DatasetLoss.Result r = DatasetLoss.of(model, data.examples(), o.batchSize(), n -> {
