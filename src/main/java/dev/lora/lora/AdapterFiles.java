@@ -64,8 +64,12 @@ public final class AdapterFiles {
 
     /** Writes the adapter files into {@code dir} directly (for callers that make the enclosing folder atomic). */
     public static void writeInto(Path dir, LoraModel model, String baseModel) throws IOException {
-        LoraSettings s = model.settings();
-        Gpt2Config g = model.model().config();
+        writeInto(dir, new Adapter(model.settings(), baseModel, Optional.of(model.model().config()), model.state(), dir));
+    }
+
+    /** Writes any adapter (e.g. one read from PEFT) in this tool's layout; the geometry is written when known. */
+    public static void writeInto(Path dir, Adapter adapter) throws IOException {
+        LoraSettings s = adapter.settings();
         ObjectNode cfg = JSON.createObjectNode();
         cfg.put("format", "loralib");
         cfg.put("r", s.r());
@@ -74,14 +78,16 @@ public final class AdapterFiles {
         ArrayNode targets = cfg.putArray("targets");
         s.targets().forEach(t -> targets.add(t.id()));
         cfg.put("bias", s.bias().id());
-        cfg.put("base_model", baseModel);
-        cfg.put("n_embd", g.nEmbd());
-        cfg.put("n_layer", g.nLayer());
-        cfg.put("n_head", g.nHead());
-        cfg.put("vocab_size", g.vocabSize());
-        cfg.put("n_positions", g.nPositions());
+        cfg.put("base_model", adapter.baseModel());
+        adapter.geometry().ifPresent(g -> {
+            cfg.put("n_embd", g.nEmbd());
+            cfg.put("n_layer", g.nLayer());
+            cfg.put("n_head", g.nHead());
+            cfg.put("vocab_size", g.vocabSize());
+            cfg.put("n_positions", g.nPositions());
+        });
         List<Tensor> tensors = new ArrayList<>();
-        model.state().forEach((name, value) -> tensors.add(toTensor(name, value)));
+        adapter.tensors().forEach((name, value) -> tensors.add(toTensor(name, value)));
         Files.createDirectories(dir);
         Safetensors.write(dir.resolve(WEIGHTS), tensors, Map.of("format", "pt"), DType.F32);
         Files.writeString(dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cfg));

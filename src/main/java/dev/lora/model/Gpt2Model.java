@@ -6,6 +6,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntBinaryOperator;
 
 /**
  * GPT-2 (Hugging Face GPT2LMHeadModel): token + position embeddings, pre-LayerNorm blocks,
@@ -65,7 +66,7 @@ public final class Gpt2Model {
     public INDArray hidden(int[][] ids, boolean keep) {
         int batch = ids.length, time = ids[0].length;
         checkLength(time, 0);
-        INDArray x = embed(ids, 0, keep);
+        INDArray x = embed(ids, (b, t) -> t, keep);
         for (Block b : blocks) x = b.forward(x, batch, time, keep);
         keptShape = keep ? new int[]{batch, time} : null;
         return lnF.forward(x, keep);
@@ -111,7 +112,8 @@ public final class Gpt2Model {
             throw new IllegalArgumentException(batch + " rows of tokens for a cache of " + cache.batch() + " rows");
         }
         checkLength(time, start - cache.minLeftPad());
-        INDArray x = embedAfterPadding(ids, start, cache);
+        // Each row's positions count from the end of its padding; padding slots take any valid position.
+        INDArray x = embed(ids, (b, t) -> Math.max(0, start + t - cache.leftPad(b)), false);
         INDArray mask = cache.attentionMask(time, config().nHead(), dtype());
         for (int i = 0; i < blocks.size(); i++) {
             x = blocks.get(i).forwardCached(x, batch, time, cache.layer(i), mask);
@@ -138,7 +140,8 @@ public final class Gpt2Model {
         return lnF;
     }
 
-    private INDArray embed(int[][] ids, int start, boolean keep) {
+    /** Token + position embeddings of a [B, T] id matrix; {@code position} gives the position of (row, column). */
+    private INDArray embed(int[][] ids, IntBinaryOperator position, boolean keep) {
         int batch = ids.length, time = ids[0].length;
         int[] flat = new int[batch * time];
         int[] pos = new int[batch * time];
@@ -146,27 +149,11 @@ public final class Gpt2Model {
             if (ids[b].length != time) throw new IllegalArgumentException("ragged batch: pad rows to one length");
             for (int t = 0; t < time; t++) {
                 flat[b * time + t] = ids[b][t];
-                pos[b * time + t] = start + t;
+                pos[b * time + t] = position.applyAsInt(b, t);
             }
         }
         INDArray positions = Nd4j.pullRows(weights.get("transformer.wpe.weight").value(), 1, pos);
         return wte.forward(flat, keep).addi(positions);
-    }
-
-    /** Token + position embeddings of new tokens at slots start.., each row's positions counted from its padding's end. */
-    private INDArray embedAfterPadding(int[][] ids, int start, KvCache cache) {
-        int batch = ids.length, time = ids[0].length;
-        int[] flat = new int[batch * time];
-        int[] pos = new int[batch * time];
-        for (int b = 0; b < batch; b++) {
-            if (ids[b].length != time) throw new IllegalArgumentException("ragged batch: pad rows to one length");
-            for (int t = 0; t < time; t++) {
-                flat[b * time + t] = ids[b][t];
-                pos[b * time + t] = Math.max(0, start + t - cache.leftPad(b)); // padding slots: any valid position
-            }
-        }
-        INDArray positions = Nd4j.pullRows(weights.get("transformer.wpe.weight").value(), 1, pos);
-        return wte.forward(flat, false).addi(positions);
     }
 
     private void checkLength(int time, int start) {

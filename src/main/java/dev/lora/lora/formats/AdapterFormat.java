@@ -73,7 +73,7 @@ public enum AdapterFormat {
         AtomicFiles.writeFolder(dir, folder -> {
             switch (this) {
                 case PEFT -> PeftFormat.writeInto(folder, adapter);
-                case LORALIB -> LoralibFormat.writeInto(folder, adapter);
+                case LORALIB -> AdapterFiles.writeInto(folder, adapter);
                 case MICROSOFT_CHECKPOINT -> throw new InputError("writing microsoft/LoRA checkpoints is not supported");
             }
         });
