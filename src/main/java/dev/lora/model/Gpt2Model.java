@@ -1,6 +1,12 @@
 package dev.lora.model;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -72,14 +78,33 @@ public final class Gpt2Model {
         return lnF.forward(x, keep);
     }
 
-    /** Backpropagates dL/d(hidden) of the last {@code hidden(ids, true)} into the trainable parameters. */
+    /**
+     * Backpropagates dL/d(hidden) of the last {@code hidden(ids, true)} into the trainable parameters.
+     * Inside a workspace (training steps), each block's backward gets a nested workspace that is reset
+     * once the block is done, and only the block's input gradient is copied out: a block's backward
+     * temporaries are dead after it, and keeping those of all blocks until the step ends would more
+     * than double peak memory.
+     */
     public void backward(INDArray dHidden) {
         if (keptShape == null) throw new IllegalStateException("backward without a kept forward pass");
         INDArray dx = lnF.backward(dHidden);
-        for (int i = blocks.size() - 1; i >= 0; i--) dx = blocks.get(i).backward(dx);
+        MemoryWorkspace outer = Nd4j.getMemoryManager().getCurrentWorkspace();
+        for (int i = blocks.size() - 1; i >= 0; i--) {
+            if (outer == null) {
+                dx = blocks.get(i).backward(dx);
+                continue;
+            }
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(BLOCK_BACKWARD, "lora-block-backward")) {
+                dx = blocks.get(i).backward(dx).leverageTo(outer.getId());
+            }
+        }
         wte.backward(dx);
         keptShape = null;
     }
+
+    private static final WorkspaceConfiguration BLOCK_BACKWARD = WorkspaceConfiguration.builder()
+            .policyLearning(LearningPolicy.FIRST_LOOP).policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .overallocationLimit(0.1).policySpill(SpillPolicy.REALLOCATE).policyReset(ResetPolicy.BLOCK_LEFT).build();
 
     /** A cache for incremental decoding of {@code batch} rows of up to {@code capacity} positions. */
     public KvCache newCache(int batch, int capacity) {
