@@ -1,9 +1,12 @@
 package dev.lora.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lora.config.ConfigTree.MapNode;
 import dev.lora.config.ConfigTree.Origin;
 import dev.lora.io.InputError;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -86,7 +89,28 @@ public final class ConfigLoader {
                     t.bool("skip_nonfinite", td.skipNonfinite()),
                     t.choice("dtype", td.dtype(), ComputeDtype.class));
         });
-        return located(root, file, () -> new RunConfig(model, output, data, lora, trainSettings));
+        RunConfig config = located(root, file, () -> new RunConfig(model, output, data, lora, trainSettings));
+        nPositionsOf(model).ifPresent(n -> located(root, file, () -> {
+            config.requireMaxSeqLenWithin(n);
+            return config;
+        }));
+        return config;
+    }
+
+    /**
+     * n_positions from a local model folder's config.json, so that a data.max_seq_len the model cannot take
+     * is reported at its line of the config; empty for a hub id or an unreadable file (the trainer checks
+     * again once the model is loaded, and the model loader reports a bad config.json).
+     */
+    private static OptionalInt nPositionsOf(String model) {
+        try {
+            Path config = Path.of(model, "config.json");
+            if (!Files.isRegularFile(config)) return OptionalInt.empty();
+            JsonNode n = new ObjectMapper().readTree(config.toFile()).path("n_positions");
+            return n.isInt() && n.intValue() > 0 ? OptionalInt.of(n.intValue()) : OptionalInt.empty();
+        } catch (IOException | InvalidPathException e) {
+            return OptionalInt.empty();
+        }
     }
 
     /** Runs a record constructor, pinning a range error on the line (or --set) its key came from. */

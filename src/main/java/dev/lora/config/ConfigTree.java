@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lora.io.InputError;
+import dev.lora.io.JsonProblems;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
@@ -65,10 +66,11 @@ final class ConfigTree {
     static MapNode parseFile(Path file) {
         String source = file.toString();
         Origin whole = new Origin(source, 0);
-        JsonFactory factory = factoryFor(file, whole);
+        // Existence first: "not found" is the likelier mistake than the extension, and true of a folder too.
         if (!Files.isRegularFile(file)) {
             throw whole.error(Files.isDirectory(file) ? "is a folder, not a config file" : "config file not found");
         }
+        JsonFactory factory = factoryFor(file, whole);
         try (JsonParser p = factory.createParser(file.toFile())) {
             Node root = p.nextToken() == null ? null : read(p, source, "");
             if (root == null || (root instanceof Scalar s && s.isNull())) {
@@ -102,7 +104,7 @@ final class ConfigTree {
         if (eq < 0 || key.isEmpty() || List.of(parts).stream().anyMatch(String::isBlank)) {
             throw origin.error("expected --set key.path=value, e.g. --set train.lr=1e-4");
         }
-        Node value = parseValue(assignment.substring(eq + 1), origin);
+        Node value = parseValue(key, assignment.substring(eq + 1), origin);
         MapNode current = root;
         for (int i = 0; i < parts.length - 1; i++) {
             String prefix = String.join(".", List.of(parts).subList(0, i + 1));
@@ -151,10 +153,13 @@ final class ConfigTree {
         };
     }
 
-    private static Node parseValue(String text, Origin origin) {
+    private static Node parseValue(String key, String text, Origin origin) {
         if (text.isBlank()) return new Scalar(JsonToken.VALUE_NULL, "", null, origin);
         try (JsonParser p = new YAMLFactory().createParser(text)) {
-            p.nextToken();
+            if (p.nextToken() == null) {
+                throw origin.error("the value '" + text + "' is empty once read as YAML (a '#' starts a comment);"
+                        + " quote it, e.g. --set '" + key + "=\"" + text.strip() + "\"', or give nothing after '=' to unset it");
+            }
             return read(p, origin.source(), null);
         } catch (JacksonException e) {
             throw origin.error("cannot read the value '" + text + "' as YAML: " + parserProblem(e));
@@ -175,6 +180,7 @@ final class ConfigTree {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String key = p.currentName();
                 Origin keyOrigin = new Origin(source, path == null ? 0 : line(p.currentTokenLocation()));
+                requireCharacters(key, keyOrigin, "a key");
                 String childPath = path == null ? null : path.isEmpty() ? key : path + "." + key;
                 p.nextToken();
                 Entry previous = entries.put(key, new Entry(key, keyOrigin, read(p, source, childPath)));
@@ -198,7 +204,25 @@ final class ConfigTree {
                 number = null; // .inf / .nan: kept as text, rejected where a number is needed
             }
         }
-        return new Scalar(t, p.getText(), number, origin);
+        return new Scalar(t, requireCharacters(p.getText(), origin, path == null || path.isEmpty() ? "a value" : path), number,
+                origin);
+    }
+
+    /**
+     * JSON's \\uD800-style escapes can leave half of a surrogate pair, which is no character: it cannot be
+     * a path, and the config saved beside the run would silently hold '?' instead.
+     */
+    private static String requireCharacters(String text, Origin origin, String what) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) ? i + 1 < text.length() && Character.isLowSurrogate(text.charAt(++i))
+                    : !Character.isLowSurrogate(c);
+            if (!paired) {
+                throw origin.error(what + " '" + text.replaceAll("[\\uD800-\\uDFFF]", "?") + "' holds half of a UTF-16 surrogate"
+                        + " pair (a lone \\uD800-\\uDFFF escape), which is not a character");
+            }
+        }
+        return text;
     }
 
     private static JsonFactory factoryFor(Path file, Origin whole) {
@@ -231,7 +255,7 @@ final class ConfigTree {
                     : " from line " + (m.getContextMark().getLine() + 1)) + ")";
             return oneLine(m.getProblem() + context);
         }
-        return oneLine(e.getOriginalMessage());
+        return JsonProblems.describe(e);
     }
 
     /** The CLI prints errors on one line; parser messages (SnakeYAML's above all) span several. */

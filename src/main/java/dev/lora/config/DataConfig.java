@@ -18,6 +18,7 @@ public record DataConfig(Path train, Optional<Path> valid, int maxSeqLen) {
     public DataConfig {
         Checks.present("data.train", train);
         Objects.requireNonNull(valid, "valid (use Optional.empty())");
-        Checks.atLeast("data.max_seq_len", maxSeqLen, 1);
+        // One context token to predict from and one completion token to learn: below 2 no example fits.
+        Checks.atLeast("data.max_seq_len", maxSeqLen, 2);
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lora.io.InputError;
+import dev.lora.io.JsonProblems;
 import dev.lora.tokenizer.Gpt2Tokenizer;
 import dev.lora.tokenizer.Utf8;
 
@@ -40,7 +41,7 @@ final class JsonlReader {
             try {
                 obj = json.readTree(line);
             } catch (JsonProcessingException e) {
-                throw InputError.at(file, lineNo, "not valid JSON (" + e.getOriginalMessage()
+                throw InputError.at(file, lineNo, "not valid JSON (" + JsonProblems.describe(e)
                         + "); each line must be one object like {\"context\": ..., \"completion\": ...}");
             }
             if (!obj.isObject()) {

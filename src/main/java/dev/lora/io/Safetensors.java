@@ -199,7 +199,7 @@ public final class Safetensors {
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw InputError.at(file, 0, "malformed JSON header: " + e.getOriginalMessage()
+            throw InputError.at(file, 0, "malformed JSON header: " + JsonProblems.describe(e)
                     + "; the file is corrupted or not a safetensors file");
         }
         if (root == null || !root.isObject()) {

@@ -2,7 +2,7 @@ package dev.lora.io;
 
 import net.razorvine.pickle.PickleException;
 
-import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.ZipEntry;
@@ -29,6 +30,8 @@ import java.util.zip.ZipFile;
 public final class TorchPickle {
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
     private static final int PICKLE_PROTO = 0x80;
+    /** Far deeper than any state dict or training checkpoint (a handful of levels). */
+    static final int MAX_DEPTH = 1000;
 
     private TorchPickle() {
     }
@@ -41,23 +44,32 @@ public final class TorchPickle {
             String folder = pickle.substring(0, pickle.length() - "data.pkl".length());
             checkByteOrder(file, zip, folder);
             Object raw;
-            try (InputStream in = new BufferedInputStream(zip.getInputStream(zip.getEntry(pickle)), 1 << 16)) {
-                raw = new TorchUnpickler(file, zip, folder).load(in);
+            try (InputStream in = zip.getInputStream(zip.getEntry(pickle))) {
+                // Whole, so the unpickler can check each length it reads against the bytes that are left.
+                raw = new TorchUnpickler(file, zip, folder).load(new ByteArrayInputStream(in.readAllBytes()));
             } catch (InputError e) {
                 throw e;
             } catch (IOException | PickleException | ClassCastException | IndexOutOfBoundsException
                      | ArithmeticException | NullPointerException | IllegalArgumentException e) {
                 // razorvine reports a malformed stream through assorted runtime exceptions, all meaning "corrupted".
-                throw InputError.at(file, 0, "entry " + pickle + " is not a valid pickle (" + e
+                throw InputError.at(file, 0, "entry " + pickle + " is not a valid pickle (" + problem(e)
                         + "): the file is truncated or corrupted; save or download it again");
             }
-            return new TorchCheckpoint(file, named(raw, "", Collections.newSetFromMap(new IdentityHashMap<>())));
+            return new TorchCheckpoint(file, named(file, raw, "", 0, Collections.newSetFromMap(new IdentityHashMap<>())));
         } catch (ZipException e) {
             throw InputError.at(file, 0, "not a readable zip archive (" + e.getMessage()
                     + "): the file is truncated or corrupted; save or download it again");
         } catch (IOException e) {
             throw IoErrors.cannotRead(file, e);
         }
+    }
+
+    /** razorvine's and the stream's own words; the JDK's exceptions say little beyond their kind. */
+    private static String problem(Exception e) {
+        String m = e.getMessage();
+        if ((e instanceof PickleException || e instanceof IOException) && m != null && !m.isBlank()) return m;
+        String kind = e.getClass().getSimpleName().replaceAll("(?<=[a-z])(?=[A-Z])", " ").toLowerCase(Locale.ROOT);
+        return m == null || m.isBlank() || m.length() > 120 ? kind : kind + ": " + m;
     }
 
     /** Shorthand for {@code load(file).stateDict()}. */
@@ -89,7 +101,12 @@ public final class TorchPickle {
     /** The one {@code <folder>/data.pkl} entry; TorchScript archives and other zips are refused by name. */
     private static String findPickle(Path file, ZipFile zip) {
         List<String> names = new ArrayList<>();
-        zip.stream().forEach(e -> names.add(e.getName()));
+        try {
+            zip.stream().forEach(e -> names.add(e.getName()));
+        } catch (IllegalArgumentException e) { // how ZipFile reports a name that is not UTF-8
+            throw InputError.at(file, 0, "has an entry whose name is not valid UTF-8: the file is corrupted;"
+                    + " save or download it again");
+        }
         for (String name : names) {
             int slash = name.indexOf('/');
             if (slash > 0 && name.indexOf('/', slash + 1) < 0 && name.endsWith("/data.pkl")) return name;
@@ -116,25 +133,35 @@ public final class TorchPickle {
 
     /**
      * Copies the unpickled tree with string keys, tuples as lists and every tensor named by its path.
-     * A container met again on its own path (a cycle, which a state dict never has) is kept as it is.
+     * A container met again on its own path (a cycle, which a state dict never has) becomes a
+     * {@link PythonObject} marker, so that walking the tree ends. Keys that are not scalars (only a damaged
+     * file has them) are named by their type: their toString may not end either.
      */
-    private static Object named(Object node, String path, Set<Object> open) {
+    private static Object named(Path file, Object node, String path, int depth, Set<Object> open) {
         if (node instanceof Tensor t) return t.withName(path);
         if (node instanceof UnsupportedTensor u) return u.withName(path);
         if (!(node instanceof Map || node instanceof List || node instanceof Object[])) return node;
-        if (!open.add(node)) return node;
+        if (depth > MAX_DEPTH) {
+            // A few bytes of pickle nest a list in a list; walking 100 000 of them would overflow the stack.
+            throw InputError.at(file, 0, "nests containers more than " + MAX_DEPTH + " deep (at " + path.substring(0,
+                    Math.min(path.length(), 60)) + "...), which no checkpoint does: the file is corrupted");
+        }
+        if (!open.add(node)) return new PythonObject("<reference to an enclosing container>", List.of());
         try {
             if (node instanceof Map<?, ?> map) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 map.forEach((k, v) -> {
-                    String key = String.valueOf(k);
-                    out.put(key, named(v, TorchCheckpoint.join(path, key), open));
+                    String key = k == null || k instanceof String || k instanceof Number || k instanceof Boolean
+                            ? String.valueOf(k) : "<" + k.getClass().getSimpleName() + ">";
+                    out.put(key, named(file, v, TorchCheckpoint.join(path, key), depth + 1, open));
                 });
                 return Collections.unmodifiableMap(out);
             }
             List<?> items = node instanceof Object[] tuple ? Arrays.asList(tuple) : (List<?>) node;
             List<Object> out = new ArrayList<>(items.size());
-            for (int i = 0; i < items.size(); i++) out.add(named(items.get(i), TorchCheckpoint.join(path, String.valueOf(i)), open));
+            for (int i = 0; i < items.size(); i++) {
+                out.add(named(file, items.get(i), TorchCheckpoint.join(path, String.valueOf(i)), depth + 1, open));
+            }
             return Collections.unmodifiableList(out);
         } finally {
             open.remove(node);

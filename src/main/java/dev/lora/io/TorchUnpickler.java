@@ -14,9 +14,11 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -54,8 +56,14 @@ final class TorchUnpickler extends Unpickler {
         this.folder = folder;
     }
 
+    /** Opcodes followed by a little-endian byte count of this width, then that many bytes. */
+    private static final Map<Short, Integer> COUNTED = Map.of(Opcodes.BINUNICODE, 4, Opcodes.BINSTRING, 4,
+            Opcodes.BINBYTES, 4, Opcodes.LONG4, 4, Opcodes.BINUNICODE8, 8, Opcodes.BINBYTES8, 8, Opcodes.BYTEARRAY8, 8);
+
     @Override
     protected Object dispatch(short opcode) throws PickleException, IOException {
+        Integer width = COUNTED.get(opcode);
+        if (width != null) checkCount(opcode, width);
         switch (opcode) {
             case Opcodes.EMPTY_DICT -> stack.add(new LinkedHashMap<>());
             case Opcodes.DICT -> {
@@ -66,6 +74,22 @@ final class TorchUnpickler extends Unpickler {
             case Opcodes.SETITEMS -> {
                 List<Object> pairs = stack.pop_all_since_marker();
                 putPairs(pairs, asMap(stack.peek()));
+            }
+            case Opcodes.SETITEM -> {
+                Object value = stack.pop();
+                Object key = stack.pop();
+                asMap(stack.peek()).put(hashable(key), value);
+            }
+            case Opcodes.ADDITEMS -> {
+                List<Object> items = stack.pop_all_since_marker();
+                if (!(stack.peek() instanceof Set<?>)) throw new PickleException("ADDITEMS on a " + brief(stack.peek(), 0));
+                @SuppressWarnings("unchecked") Set<Object> set = (Set<Object>) stack.peek();
+                for (Object item : items) set.add(hashable(item));
+            }
+            case Opcodes.FROZENSET -> {
+                Set<Object> set = new HashSet<>();
+                for (Object item : stack.pop_all_since_marker()) set.add(hashable(item));
+                stack.add(set);
             }
             case Opcodes.BUILD -> build(stack.pop(), stack.peek());
             case Opcodes.GLOBAL -> {
@@ -85,9 +109,40 @@ final class TorchUnpickler extends Unpickler {
         return NO_RETURN_VALUE;
     }
 
+    /**
+     * razorvine allocates the count it reads before reading the bytes, so a damaged count (2^31 - 1, or
+     * negative) would allocate gigabytes or fail outside its own exceptions. The input holds the whole
+     * pickle (see TorchPickle.load), so a count beyond what is left is a corrupted file.
+     */
+    private void checkCount(short opcode, int width) throws IOException {
+        if (!input.markSupported()) throw new IllegalStateException("TorchUnpickler needs the whole pickle in memory");
+        input.mark(width);
+        byte[] b = input.readNBytes(width);
+        input.reset();
+        if (b.length < width) return; // razorvine reports the early end itself
+        ByteBuffer le = ByteBuffer.wrap(Arrays.copyOf(b, 8)).order(ByteOrder.LITTLE_ENDIAN);
+        long count = width == 4 ? le.getInt(0) : le.getLong(0);
+        long left = input.available() - width;
+        if (count < 0 || count > left) {
+            throw new PickleException("opcode 0x" + Integer.toHexString(opcode) + " claims " + count + " bytes but "
+                    + left + " are left");
+        }
+    }
+
     private static void putPairs(List<Object> pairs, Map<Object, Object> map) {
         if (pairs.size() % 2 != 0) throw new PickleException("odd number of items for a dict");
-        for (int i = 0; i < pairs.size(); i += 2) map.put(pairs.get(i), pairs.get(i + 1));
+        for (int i = 0; i < pairs.size(); i += 2) map.put(hashable(pairs.get(i)), pairs.get(i + 1));
+    }
+
+    /**
+     * Python refuses dicts, lists and sets as dict keys and set items, so only a damaged pickle has them;
+     * they are refused here too, before hashCode recurses through a container that holds itself.
+     */
+    private static Object hashable(Object key) {
+        if (key instanceof Map || key instanceof List || key instanceof Set) {
+            throw new PickleException("unhashable " + brief(key, 0) + " used as a dict key or set item");
+        }
+        return key;
     }
 
     @SuppressWarnings("unchecked")
@@ -158,9 +213,9 @@ final class TorchUnpickler extends Unpickler {
         if (!(pid instanceof Object[] id) || id.length < 5 || !"storage".equals(id[0])
                 || !(id[1] instanceof StorageType type) || !(id[4] instanceof Number numel)) {
             throw InputError.at(file, 0, folder + "data.pkl refers to an unknown kind of persistent object "
-                    + (pid instanceof Object[] a ? Arrays.deepToString(a) : String.valueOf(pid)));
+                    + brief(pid, 2));
         }
-        String key = String.valueOf(id[2]);
+        String key = id[2] instanceof String || id[2] instanceof Number ? String.valueOf(id[2]) : brief(id[2], 1);
         return storages.computeIfAbsent(key, k -> readStorage(k, type, numel.longValue()));
     }
 
@@ -172,7 +227,7 @@ final class TorchUnpickler extends Unpickler {
             throw InputError.at(file, 0, "entry " + entryName + " is missing: the checkpoint is incomplete; save it again");
         }
         long needed = numel * type.dtype().bytes;
-        if (needed > Integer.MAX_VALUE - 8) {
+        if (numel < 0 || needed > Integer.MAX_VALUE - 8) {
             throw InputError.at(file, 0, "entry " + entryName + " holds " + needed + " bytes, more than lora can read"
                     + " into one array; save the checkpoint as safetensors instead");
         }
@@ -195,30 +250,66 @@ final class TorchUnpickler extends Unpickler {
         if (args.length < 4 || !(args[0] instanceof Storage storage) || !(args[1] instanceof Number offsetArg)
                 || !(args[2] instanceof Object[] sizeArg) || !(args[3] instanceof Object[] strideArg)
                 || sizeArg.length != strideArg.length) {
-            throw InputError.at(file, 0, folder + "data.pkl has a malformed tensor record " + Arrays.deepToString(args));
+            throw InputError.at(file, 0, folder + "data.pkl has a malformed tensor record " + brief(args, 2));
         }
         long[] shape = longs(sizeArg);
         long[] stride = longs(strideArg);
         long offset = offsetArg.longValue();
         DType dtype = storage.type().dtype();
+        // Shape and bounds are checked before anything is allocated: the record's numbers may be damaged.
+        long numel = 1, last = offset;
+        try {
+            for (int d = 0; d < shape.length; d++) {
+                if (shape[d] < 0) throw new ArithmeticException("negative dimension");
+                numel = Math.multiplyExact(numel, shape[d]);
+                if (shape[d] > 0) last = Math.addExact(last, Math.multiplyExact(shape[d] - 1, stride[d]));
+            }
+        } catch (ArithmeticException e) {
+            throw InputError.at(file, 0, "a tensor of " + storage.type().name() + " " + folder + "data/" + storage.key()
+                    + " has the impossible shape " + Arrays.toString(shape) + " (strides " + Arrays.toString(stride)
+                    + "): the checkpoint is corrupted");
+        }
         if (dtype == null) return new UnsupportedTensor("", storage.type().name(), shape);
-
-        long numel = Tensor.numel(shape);
-        float[] values = new float[Math.toIntExact(numel)];
-        if (numel == 0) return new Tensor("", dtype, shape, values);
-        long last = offset;
-        for (int d = 0; d < shape.length; d++) last += (shape[d] - 1) * stride[d];
+        if (numel == 0) return new Tensor("", dtype, shape, new float[0]);
         if (offset < 0 || last >= storage.numel() || Arrays.stream(stride).anyMatch(s -> s < 0)) {
             throw InputError.at(file, 0, "a tensor " + Arrays.toString(shape) + " (offset " + offset + ", strides "
                     + Arrays.toString(stride) + ") reaches outside its storage " + folder + "data/" + storage.key()
                     + " of " + storage.numel() + " elements: the checkpoint is corrupted");
         }
+        if (numel > Integer.MAX_VALUE - 8) {
+            throw InputError.at(file, 0, "a tensor " + Arrays.toString(shape) + " has " + numel + " elements, more than"
+                    + " lora can hold in one array; save the checkpoint as safetensors instead");
+        }
+        float[] values = new float[(int) numel];
         if (isRowMajor(shape, stride)) {
             ElementCodec.decode(storage.bytes(), dtype, offset, values);
         } else {
             gather(storage.bytes(), dtype, offset, shape, stride, values);
         }
         return new Tensor("", dtype, shape, values);
+    }
+
+    /**
+     * A short description of an unpickled value for a message. Not toString: a damaged pickle can make
+     * containers that hold themselves through others, whose toString never ends, or huge ones.
+     */
+    static String brief(Object o, int depth) {
+        if (o == null) return "None";
+        if (o instanceof String str) return "'" + (str.length() > 40 ? str.substring(0, 40) + "..." : str) + "'";
+        if (o instanceof Number || o instanceof Boolean || o instanceof StorageType || o instanceof PythonGlobal) {
+            return String.valueOf(o);
+        }
+        if (o instanceof Storage st) return "storage " + st.key();
+        if (o instanceof Object[] || o instanceof List) {
+            List<?> items = o instanceof Object[] a ? Arrays.asList(a) : (List<?>) o;
+            if (depth <= 0) return (o instanceof Object[] ? "tuple" : "list") + " of " + items.size();
+            StringBuilder b = new StringBuilder(o instanceof Object[] ? "(" : "[");
+            for (int i = 0; i < Math.min(items.size(), 8); i++) b.append(i > 0 ? ", " : "").append(brief(items.get(i), depth - 1));
+            return b.append(items.size() > 8 ? ", ..." : "").append(o instanceof Object[] ? ")" : "]").toString();
+        }
+        if (o instanceof Map<?, ?> m) return "dict of " + m.size();
+        if (o instanceof Set<?> set) return "set of " + set.size();
+        return o.getClass().getSimpleName();
     }
 
     private static long[] longs(Object[] values) {

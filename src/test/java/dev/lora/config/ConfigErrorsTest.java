@@ -175,7 +175,7 @@ class ConfigErrorsTest {
     @Test
     void maxSeqLenMustBePositive() {
         assertThat(error(dir, MINIMAL + "  max_seq_len: 0\n"))
-                .isEqualTo(at(dir, 5) + "data.max_seq_len = 0 is out of range; it must be an integer >= 1");
+                .isEqualTo(at(dir, 5) + "data.max_seq_len = 0 is out of range; it must be an integer >= 2");
     }
 
     @Test

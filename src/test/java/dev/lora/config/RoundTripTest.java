@@ -39,7 +39,7 @@ class RoundTripTest {
         for (String model : List.of("null", "yes", "1.5", "0x10", "-x", "a: b", "q\"uote\\d", "#hash", "~", ".inf",
                 "has space", "ünïcode")) {
             RunConfig c = new RunConfig(model, dir.resolve("out dir/with: colon"),
-                    new DataConfig(dir.resolve("#train.txt"), Optional.empty(), 1),
+                    new DataConfig(dir.resolve("#train.txt"), Optional.empty(), 2),
                     new LoraSettings(1, 1e-9, 0.0, List.of(LoraTarget.WTE), LoraBias.ALL, Optional.of(cwd)),
                     new TrainSettings(1, 1, 1, OptionalInt.of(Integer.MAX_VALUE), 123456.789, 1e20, 0.0,
                             0.999999999, 3e-12, 0, 0.3333333333333333, 1e-5, Long.MIN_VALUE, true, 1, 0, 0, 0, false,
