@@ -82,6 +82,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "Generate for the first N unique contexts only.")
     Integer limit;
 
+    @Option(names = "--check-weights", description = "Refuse model weights that hold NaN or infinity (one pass over them).")
+    boolean checkWeights;
+
     @Option(names = "--fail-under", paramLabel = "METRIC=VALUE",
             description = "With --metrics e2e: exit 3 if METRIC (BLEU, NIST, METEOR, ROUGE_L or CIDEr) is below VALUE (repeatable).")
     List<String> failUnder = new ArrayList<>();
@@ -97,7 +100,7 @@ public final class EvalCommand implements Callable<Integer> {
         List<GateCheck.Threshold> gates = GateCheck.parse(failUnder, List.of("BLEU", "NIST", "METEOR", "ROUGE_L", "CIDEr"));
         if (!gates.isEmpty() && !sets.contains("e2e")) throw new InputError("--fail-under needs --metrics e2e (it gates E2E scores)");
         ObjectNode result = Evaluation.run(new Evaluation.Options(model, Optional.ofNullable(adapter), data, sets,
-                Optional.ofNullable(maxSeqLen), batchSize, type, generation(), Optional.ofNullable(limit), out));
+                Optional.ofNullable(maxSeqLen), batchSize, type, generation(), Optional.ofNullable(limit), out, checkWeights));
         System.out.println(result.toString());
         List<GateCheck.Failure> failures = GateCheck.check(Evaluation.scores(result), gates);
         failures.forEach(f -> System.err.println("lora eval: " + f.message()));

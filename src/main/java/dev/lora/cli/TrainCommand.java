@@ -31,11 +31,14 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Stop after this optimiser step with a checkpoint, as Ctrl-C would (e.g. to fit a job's time limit); resume later with --resume.")
     Long stopAfter;
 
+    @Option(names = "--check-weights", description = "Before training, refuse model weights that hold NaN or infinity (one pass over them).")
+    boolean checkWeights;
+
     @Override
     public Integer call() {
         RunConfig cfg = ConfigLoader.load(config, overrides);
         Trainer.Resume from = resume == null ? new Trainer.Resume.None()
                 : resume.isEmpty() ? new Trainer.Resume.Latest() : new Trainer.Resume.From(Path.of(resume));
-        return new Trainer(cfg).stopAfter(stopAfter).run(from);
+        return new Trainer(cfg).stopAfter(stopAfter).checkWeights(checkWeights).run(from);
     }
 }

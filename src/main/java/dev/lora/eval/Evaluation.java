@@ -47,7 +47,8 @@ public final class Evaluation {
     public static final Set<String> METRIC_SETS = Set.of("loss", "e2e");
 
     public record Options(String model, Optional<Path> adapter, Path data, Set<String> metrics, Optional<Integer> maxSeqLen,
-                          int batchSize, DataType dtype, GenerationSettings generation, Optional<Integer> limit, Path out) {
+                          int batchSize, DataType dtype, GenerationSettings generation, Optional<Integer> limit, Path out,
+                          boolean checkWeights) {
     }
 
     /** Returns metrics.json's content; E2E scores are rounded to 4 decimals as the official scorer prints them. */
@@ -57,7 +58,7 @@ public final class Evaluation {
             if (!METRIC_SETS.contains(m)) throw new InputError("--metrics: unknown metric set '" + m + "' (use loss, e2e or loss,e2e)");
         }
         Path dir = ModelResolver.fromEnvironment().resolve(o.model());
-        Gpt2Model model = loadModel(dir, o.adapter(), o.dtype());
+        Gpt2Model model = loadModel(dir, o.adapter(), o.dtype(), o.checkWeights());
         int nPositions = model.config().nPositions();
         int maxSeqLen = o.maxSeqLen().orElse(nPositions);
         if (maxSeqLen < 2 || maxSeqLen > nPositions) {
@@ -92,8 +93,8 @@ public final class Evaluation {
     }
 
     /** Loads the model from its resolved folder, with the adapter attached if there is one. */
-    public static Gpt2Model loadModel(Path dir, Optional<Path> adapter, DataType dtype) {
-        Gpt2Weights base = Gpt2Loader.load(dir, dtype);
+    public static Gpt2Model loadModel(Path dir, Optional<Path> adapter, DataType dtype, boolean checkWeights) {
+        Gpt2Weights base = Gpt2Loader.load(dir, dtype, checkWeights);
         if (adapter.isEmpty()) return new Gpt2Model(base);
         return AdapterReader.read(adapter.get()).attach(base).model();
     }

@@ -1,8 +1,10 @@
 package dev.lora.model;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lora.io.InputError;
+import dev.lora.io.JsonProblems;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +35,9 @@ public record Gpt2Config(int vocabSize, int nPositions, int nEmbd, int nLayer, i
         JsonNode json;
         try {
             json = new ObjectMapper().readTree(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            throw InputError.at(file, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
+                    "not valid JSON: " + JsonProblems.describe(e));
         } catch (IOException e) {
             throw new InputError(file + ": cannot read model config: " + e.getMessage(), e);
         }

@@ -16,7 +16,14 @@ public final class Gpt2Loader {
     }
 
     public static Gpt2Weights load(Path folder, DataType dtype) {
-        return Gpt2Weights.fromTensors(readConfig(folder), readTensors(folder), dtype, weightsFile(folder));
+        return load(folder, dtype, false);
+    }
+
+    /** With {@code checkWeights}, refuses weights holding NaN or infinity (one pass over them). */
+    public static Gpt2Weights load(Path folder, DataType dtype, boolean checkWeights) {
+        Map<String, Tensor> tensors = readTensors(folder);
+        if (checkWeights) WeightCheck.scan(tensors, weightsFile(folder));
+        return Gpt2Weights.fromTensors(readConfig(folder), tensors, dtype, weightsFile(folder));
     }
 
     public static Gpt2Config readConfig(Path folder) {

@@ -56,11 +56,33 @@ public record CheckpointStore(Path dir) {
         }
     }
 
+    /**
+     * Deletes the hidden temporary folders (.step-N.tmp-*, .step-N.old-*) that a run killed while writing a
+     * checkpoint leaves behind; only called while this run holds the output folder's lock.
+     */
+    public void removeLeftovers() {
+        if (!Files.isDirectory(dir)) return;
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(p -> p.getFileName().toString().matches("\\.step-\\d+\\.(tmp|old)-.*")).forEach(CheckpointStore::deleteTree);
+        } catch (IOException e) {
+            throw new InputError(dir + ": cannot list checkpoints: " + e.getMessage(), e);
+        }
+    }
+
     /** Deletes the oldest checkpoints beyond the newest {@code keep} (0 keeps all). */
     public void prune(int keep) {
         if (keep <= 0) return;
         List<Checkpoint> all = list();
-        for (int i = 0; i < all.size() - keep; i++) deleteTree(all.get(i).dir());
+        for (int i = 0; i < all.size() - keep; i++) {
+            // Renamed out of the step-N namespace first, so a kill mid-delete leaves a leftover, not a damaged checkpoint.
+            Path doomed = all.get(i).dir().resolveSibling("." + all.get(i).dir().getFileName() + ".old-prune");
+            try {
+                Files.move(all.get(i).dir(), doomed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new InputError(all.get(i).dir() + ": cannot remove old checkpoint: " + e.getMessage(), e);
+            }
+            deleteTree(doomed);
+        }
     }
 
     private static void deleteTree(Path p) {

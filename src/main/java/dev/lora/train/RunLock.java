@@ -22,6 +22,9 @@ final class RunLock implements AutoCloseable {
 
     static RunLock acquire(Path output) {
         Path file = output.resolve(".lock");
+        if (Files.exists(output) && !Files.isDirectory(output)) {
+            throw new InputError(output + ": output exists and is not a folder; choose another output");
+        }
         try {
             Files.createDirectories(output);
         } catch (IOException e) {

@@ -15,6 +15,7 @@ import dev.lora.io.ModelResolver;
 import dev.lora.lora.AdapterFiles;
 import dev.lora.lora.LoraModel;
 import dev.lora.lora.formats.AdapterReader;
+import dev.lora.model.Gpt2Config;
 import dev.lora.model.Gpt2Loader;
 import dev.lora.model.Gpt2Weights;
 import dev.lora.model.Param;
@@ -28,6 +29,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A LoRA training run: loads the base model and data, trains the adapters with AdamW under the
@@ -57,6 +59,7 @@ public final class Trainer {
     private final Path output;
     private final StopSignal stop = new StopSignal();
     private long stopAfter = Long.MAX_VALUE;
+    private boolean checkWeights;
 
     public Trainer(RunConfig config) {
         this.config = config;
@@ -71,6 +74,12 @@ public final class Trainer {
         }
     }
 
+    /** Scans the base weights for NaN and infinity before training. */
+    public Trainer checkWeights(boolean on) {
+        this.checkWeights = on;
+        return this;
+    }
+
     /** Stops after optimiser step {@code step} with a checkpoint (null: run to the end). */
     public Trainer stopAfter(Long step) {
         if (step != null && step <= 0) throw new InputError("--stop-after must be a positive step, got " + step);
@@ -79,17 +88,21 @@ public final class Trainer {
     }
 
     private int train(Resume resume) {
-        LOG.info("Resolved config:\n{}", config.toYaml().strip());
-        AtomicFiles.writeString(output.resolve("config.yaml"), config.toYaml());
-
         DataType dtype = ts.dtype() == ComputeDtype.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
         Path modelDir = ModelResolver.fromEnvironment().resolve(config.model());
-        Gpt2Weights base = Gpt2Loader.load(modelDir, dtype);
-        config.requireMaxSeqLenWithin(base.config().nPositions());
+        Gpt2Config geometry = Gpt2Loader.readConfig(modelDir);
+        config.requireMaxSeqLenWithin(geometry.nPositions());
         Gpt2Tokenizer tokenizer = Gpt2Tokenizer.forModelFolder(modelDir);
         List<Example> train = DatasetReader.read(config.data().train(), tokenizer, config.data().maxSeqLen()).examples();
         List<Example> valid = config.data().valid()
                 .map(v -> DatasetReader.read(v, tokenizer, config.data().maxSeqLen()).examples()).orElse(List.of());
+        // Memory and disk are checked before the (possibly large) weights are read, so a run that cannot fit fails at once.
+        int longest = Stream.concat(train.stream(), valid.stream()).mapToInt(Example::length).max().orElse(2);
+        Preflight.check(config, geometry, longest);
+        Gpt2Weights base = Gpt2Loader.load(modelDir, dtype, checkWeights);
+        // Printed once the inputs are known to be good, so an input error stays the last thing on screen.
+        LOG.info("Resolved config:\n{}", config.toYaml().strip());
+        AtomicFiles.writeString(output.resolve("config.yaml"), config.toYaml());
 
         LoraModel model = config.lora().init()
                 .map(dir -> LoraModel.load(base, config.lora(), AdapterReader.read(dir).tensors(), dir))
@@ -100,6 +113,7 @@ public final class Trainer {
         long total = ts.maxSteps().isPresent() ? ts.maxSteps().getAsInt() : (long) ts.epochs() * order.stepsPerEpoch();
         LinearSchedule schedule = new LinearSchedule(ts.lr(), ts.warmupSteps(), total);
         CheckpointStore store = new CheckpointStore(output.resolve("checkpoints"));
+        store.removeLeftovers();
 
         long start = resumePoint(resume, store, model, optimizer);
         LOG.info("Training {} of {} parameters ({} adapter tensors) on {} examples: {} steps of {} x {} examples",
