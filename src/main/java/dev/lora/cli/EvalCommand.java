@@ -26,6 +26,9 @@ import java.util.concurrent.Callable;
         exitCodeList = {"0:evaluated (and every --fail-under met)", "2:bad usage or input",
                 "3:a metric is below its --fail-under threshold (all outputs are written first)"})
 public final class EvalCommand implements Callable<Integer> {
+    @picocli.CommandLine.ParentCommand
+    Main main;
+
     @Option(names = "--model", required = true, description = "Hugging Face GPT-2 folder or hub id (gpt2, gpt2-medium, ...).")
     String model;
 
@@ -91,6 +94,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        main.startBackend();
         DataType type = switch (dtype) {
             case "float32" -> DataType.FLOAT;
             case "float64" -> DataType.DOUBLE;

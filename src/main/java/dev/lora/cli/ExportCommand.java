@@ -16,6 +16,9 @@ import java.util.concurrent.Callable;
         "Convert an adapter (this tool's folder, a PEFT folder or a microsoft/LoRA .pt file)",
         "to a PEFT adapter folder or to this tool's (loralib) adapter folder."})
 public final class ExportCommand implements Callable<Integer> {
+    @picocli.CommandLine.ParentCommand
+    Main main;
+
     private static final Logger LOG = LoggerFactory.getLogger(ExportCommand.class);
 
     @Option(names = "--adapter", required = true, description = "Adapter to convert.")
@@ -40,6 +43,7 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        main.startBackend();
         AdapterFormat target = AdapterFormat.parseOutput(format);
         OutputFolder.refuseExisting(out, force);
         AdapterFiles.Adapter a = AdapterReader.read(adapter, MergeCommand.readOptions(loraAlpha));

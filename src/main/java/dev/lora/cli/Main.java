@@ -57,7 +57,16 @@ public final class Main implements Runnable {
         return cli.execute(args);
     }
 
+    /** Starts ND4J for a command that computes (help and version never get here). */
+    void startBackend() {
+        ComputeBackend.start(verbose, debug);
+    }
+
     private static int handle(Exception ex, boolean debug) {
+        if (ex instanceof ComputeBackend.Unavailable) {
+            System.err.println("lora: " + ex.getMessage());
+            return EXIT_INTERNAL;
+        }
         Throwable cause = ex;
         while (!(cause instanceof InputError) && cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();

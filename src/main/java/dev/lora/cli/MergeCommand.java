@@ -19,6 +19,9 @@ import java.util.concurrent.Callable;
         "(config.json, model.safetensors, tokenizer files) that transformers loads directly.",
         "Each weight becomes W + sum of WEIGHT x (alpha/r) x (B A)^T; a negative weight subtracts (unmerges)."})
 public final class MergeCommand implements Callable<Integer> {
+    @picocli.CommandLine.ParentCommand
+    Main main;
+
     @Option(names = "--model", required = true, description = "Base model: Hugging Face GPT-2 folder or hub id (gpt2, gpt2-medium, ...).")
     String model;
 
@@ -42,6 +45,7 @@ public final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        main.startBackend();
         Merge.run(new Merge.Options(model, adapters.stream().map(Merge.Input::parse).toList(), out, outputType(dtype), force,
                 readOptions(loraAlpha)));
         return 0;

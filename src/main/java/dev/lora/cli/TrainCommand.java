@@ -17,6 +17,9 @@ import java.util.concurrent.Callable;
         "Writes OUTPUT/adapter/, OUTPUT/checkpoints/step-N/, OUTPUT/metrics.jsonl, OUTPUT/loss.png and OUTPUT/config.yaml.",
         "Ctrl-C saves a checkpoint and exits 130; --resume continues exactly where it stopped."})
 public final class TrainCommand implements Callable<Integer> {
+    @picocli.CommandLine.ParentCommand
+    Main main;
+
     @Parameters(index = "0", paramLabel = "CONFIG", description = "Run config, .yaml/.yml or .json (see configs/).")
     Path config;
 
@@ -36,6 +39,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        main.startBackend();
         RunConfig cfg = ConfigLoader.load(config, overrides);
         Trainer.Resume from = resume == null ? new Trainer.Resume.None()
                 : resume.isEmpty() ? new Trainer.Resume.Latest() : new Trainer.Resume.From(Path.of(resume));
