@@ -1,5 +1,6 @@
 package dev.lora.lora;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -30,10 +31,18 @@ public final class LoraDropout {
     /** A mask of 0 and 1/(1-p) for x, or null when dropout is off. */
     INDArray mask(INDArray x) {
         if (rng == null || p == 0) return null;
-        // Drawn in Java, not by the backend's generator, so masks are the same on every backend.
+        // Drawn in Java, not by the backend's generator, so masks are the same on every backend; built in the
+        // compute type directly (no double[] and cast pass for float32).
         double keep = 1.0 / (1.0 - p);
-        double[] m = new double[(int) x.length()];
-        for (int i = 0; i < m.length; i++) m[i] = rng.nextDouble() < p ? 0 : keep;
+        int n = (int) x.length();
+        if (x.dataType() == DataType.DOUBLE) {
+            double[] m = new double[n];
+            for (int i = 0; i < n; i++) m[i] = rng.nextDouble() < p ? 0 : keep;
+            return Nd4j.createFromArray(m).reshape(x.shape());
+        }
+        float[] m = new float[n];
+        float keepF = (float) keep;
+        for (int i = 0; i < n; i++) m[i] = rng.nextDouble() < p ? 0f : keepF;
         return Nd4j.createFromArray(m).castTo(x.dataType()).reshape(x.shape());
     }
 
