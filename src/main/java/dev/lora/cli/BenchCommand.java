@@ -1,14 +1,55 @@
 package dev.lora.cli;
 
+import dev.lora.bench.Bench;
+import dev.lora.bench.BenchOptions;
+import dev.lora.bench.Preset;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Training and decoding throughput on a random model.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = {
+        "Training (and decoding) throughput on a randomly initialised model; no files needed.",
+        "Times the optimiser step lora train runs (forward, backward, clipping, AdamW) with LoRA r=4, alpha=32,",
+        "dropout 0.1, and prints one JSON object on stdout. scripts/bench/compare.sh sets it beside PyTorch."})
 public final class BenchCommand implements Callable<Integer> {
+    @picocli.CommandLine.ParentCommand
+    Main main;
+
+    @Option(names = "--preset", defaultValue = "gpt2", description = "Geometry: tiny, gpt2 or gpt2-medium (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--batch", defaultValue = "8", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--seq", defaultValue = "128", description = "Tokens per sequence; the second half is the completion (default: ${DEFAULT-VALUE}).")
+    int seq;
+
+    @Option(names = "--steps", defaultValue = "5", description = "Timed steps; the median is reported (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--targets", split = ",", defaultValue = "q,v", description = "LoRA targets (default: ${DEFAULT-VALUE}).")
+    List<String> targets;
+
+    @Option(names = "--dtype", defaultValue = "float32", description = "float32 or float64 (default: ${DEFAULT-VALUE}).")
+    String dtype;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Native threads for ND4J and OpenBLAS; 0 keeps ND4J's default (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--generate", description = "Also time beam-search decoding (beam 10, 64 new tokens, key/value cache).")
+    boolean generate;
+
     @Override
     public Integer call() {
-        System.err.println("lora bench: not implemented yet (issue #6).");
-        return Main.EXIT_INPUT;
+        main.startBackend();
+        BenchOptions options = new BenchOptions(Preset.parse(preset), batch, seq, steps, warmup,
+                BenchOptions.parseTargets(targets), BenchOptions.parseDtype(dtype), threads, generate);
+        System.out.println(Bench.run(options).toString());
+        return 0;
     }
 }

@@ -1,0 +1,298 @@
+#!/usr/bin/env python3
+"""PyTorch counterpart of `lora bench`: the same LoRA training step (and optionally beam-search decoding)
+on a randomly initialised GPT-2, printing the same JSON fields, so scripts/bench/compare.sh can set the two
+side by side.
+
+The model is written as nn.Modules the way Hugging Face GPT2LMHeadModel + loralib (microsoft/LoRA) run it:
+Conv1D weights [in, out] applied with addmm, one fused c_attn with a MergedLinear-style LoRA branch on the
+q and v column blocks, masked softmax attention (torch 1.13 has no scaled_dot_product_attention), the
+unfused tanh GELU of HF's gelu_new, frozen base weights (so autograd computes no weight gradient for them).
+Like `lora train`, only the completion rows go through the tied LM head, with label-smoothed cross-entropy.
+
+Usage: bench_torch.py [--preset gpt2] [--batch 8] [--seq 128] [--steps 5] [--warmup 2] [--threads 2] [--generate]
+"""
+import argparse
+import json
+import math
+import os
+import resource
+import statistics
+import sys
+import time
+
+PRESETS = {"tiny": (2, 32, 4), "gpt2": (12, 768, 12), "gpt2-medium": (24, 1024, 16)}  # layers, n_embd, heads
+VOCAB, POSITIONS = 50257, 1024
+RANK, ALPHA, DROPOUT = 4, 32.0, 0.1
+LR, WEIGHT_DECAY, BETAS, EPS, LABEL_SMOOTHING, CLIP_NORM = 2e-4, 0.01, (0.9, 0.999), 1e-6, 0.1, 1.0
+SEED = 110
+BEAMS, NEW_TOKENS, PROMPT = 10, 64, 32
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--preset", choices=sorted(PRESETS), default="gpt2")
+    p.add_argument("--batch", type=int, default=8)
+    p.add_argument("--seq", type=int, default=128)
+    p.add_argument("--steps", type=int, default=5)
+    p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--targets", default="q,v", help="comma-separated: q, k, v, attn_proj, mlp_fc, mlp_proj")
+    p.add_argument("--dtype", choices=["float32", "float64"], default="float32")
+    p.add_argument("--threads", type=int, default=os.cpu_count())
+    p.add_argument("--generate", action="store_true", help="also time beam search (beam 10, 64 new tokens)")
+    a = p.parse_args()
+    if a.batch < 1 or a.seq < 2 or a.seq > POSITIONS or a.steps < 1 or a.warmup < 0 or a.threads < 1:
+        p.error("need batch >= 1, 2 <= seq <= 1024, steps >= 1, warmup >= 0, threads >= 1")
+    return a
+
+
+ARGS = parse_args()
+# Debian's torch does its matmuls in the system OpenBLAS (pthreads), whose pool is sized from the
+# environment when the library loads and which torch.set_num_threads does not touch: set both first.
+os.environ["OMP_NUM_THREADS"] = os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.threads)
+# Two pools then share the cores, torch's OpenMP one and OpenBLAS's; with libgomp's default spin-waiting,
+# OpenMP workers spin while OpenBLAS wants the core, and small ops (decoding) get up to 8x slower. Wheels
+# built on MKL share one pool and never see this; passive waiting gives Debian's build the same speed.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+
+def frozen(t):
+    return nn.Parameter(t, requires_grad=False)
+
+
+class Conv1D(nn.Module):
+    """HF Conv1D: y = x W + b with W [in, out]."""
+
+    def __init__(self, n_in, n_out):
+        super().__init__()
+        self.weight = frozen(torch.randn(n_in, n_out) * 0.02)
+        self.bias = frozen(torch.zeros(n_out))
+
+    def forward(self, x):
+        return torch.addmm(self.bias, x.reshape(-1, x.size(-1)), self.weight).view(*x.shape[:-1], -1)
+
+
+def lora_a(rows, n_in):
+    a = torch.empty(rows, n_in)
+    nn.init.kaiming_uniform_(a, a=math.sqrt(5))  # loralib's A init; B starts at zero
+    return nn.Parameter(a)
+
+
+class LoraConv1D(nn.Module):
+    """loralib Linear (fan_in_fan_out): base(x) + scaling * dropout(x) A^T B^T."""
+
+    def __init__(self, base):
+        super().__init__()
+        self.base = base
+        n_in, n_out = base.weight.shape
+        self.lora_A = lora_a(RANK, n_in)
+        self.lora_B = nn.Parameter(torch.zeros(n_out, RANK))
+        self.dropout = nn.Dropout(DROPOUT)
+
+    def forward(self, x):
+        return self.base(x) + (self.dropout(x) @ self.lora_A.t() @ self.lora_B.t()) * (ALPHA / RANK)
+
+
+class MergedLoraConv1D(nn.Module):
+    """loralib MergedLinear on the fused c_attn: enabled block s of (q, k, v) gets scaling * x A_g^T B_g^T."""
+
+    def __init__(self, base, slices):
+        super().__init__()
+        self.base, self.slices = base, slices
+        n_in, n_out = base.weight.shape
+        self.width = n_out // 3
+        self.lora_A = lora_a(RANK * len(slices), n_in)
+        self.lora_B = nn.Parameter(torch.zeros(self.width * len(slices), RANK))
+        self.dropout = nn.Dropout(DROPOUT)
+
+    def forward(self, x):
+        y = self.base(x)
+        down = self.dropout(x) @ self.lora_A.t()
+        w, s = self.width, ALPHA / RANK
+        for g, block in enumerate(self.slices):
+            # In place on addmm's output (autograd keeps addmm's inputs, not its output), which saves
+            # loralib's zero-padded [N, 3C] delta.
+            y[..., block * w:(block + 1) * w] += down[..., g * RANK:(g + 1) * RANK] @ self.lora_B[g * w:(g + 1) * w].t() * s
+        return y
+
+
+def wrap(base, name, targets):
+    return LoraConv1D(base) if name in targets else base
+
+
+def gelu_new(x):
+    return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * torch.pow(x, 3.0))))
+
+
+class Attention(nn.Module):
+    def __init__(self, c, heads, targets):
+        super().__init__()
+        self.heads, self.dim = heads, c // heads
+        slices = [i for i, t in enumerate("qkv") if t in targets]
+        base = Conv1D(c, 3 * c)
+        self.c_attn = MergedLoraConv1D(base, slices) if slices else base
+        self.c_proj = wrap(Conv1D(c, c), "attn_proj", targets)
+        self.register_buffer("causal", torch.tril(torch.ones(POSITIONS, POSITIONS, dtype=torch.bool)), persistent=False)
+
+    def split(self, t):
+        b, n, _ = t.shape
+        return t.view(b, n, self.heads, self.dim).permute(0, 2, 1, 3)
+
+    def forward(self, x, cache=None):
+        q, k, v = map(self.split, self.c_attn(x).split(x.size(-1), dim=2))
+        if cache is not None:  # [past k, past v] of this layer, grown in place of the list
+            if cache:
+                k, v = torch.cat([cache[0], k], dim=2), torch.cat([cache[1], v], dim=2)
+            cache[:] = [k, v]
+        w = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.dim)
+        n_q, n_k = q.size(-2), k.size(-2)
+        mask = self.causal[n_k - n_q:n_k, :n_k]
+        w = torch.where(mask, w, torch.tensor(torch.finfo(w.dtype).min, dtype=w.dtype))
+        y = torch.matmul(torch.softmax(w, dim=-1), v)
+        y = y.permute(0, 2, 1, 3).reshape(x.shape)
+        return self.c_proj(y)
+
+
+class Block(nn.Module):
+    def __init__(self, c, heads, targets):
+        super().__init__()
+        self.ln_1, self.ln_2 = nn.LayerNorm(c, eps=1e-5), nn.LayerNorm(c, eps=1e-5)
+        self.attn = Attention(c, heads, targets)
+        self.c_fc = wrap(Conv1D(c, 4 * c), "mlp_fc", targets)
+        self.mlp_proj = wrap(Conv1D(4 * c, c), "mlp_proj", targets)
+
+    def forward(self, x, cache=None):
+        x = x + self.attn(self.ln_1(x), cache)
+        return x + self.mlp_proj(gelu_new(self.c_fc(self.ln_2(x))))
+
+
+class Gpt2(nn.Module):
+    def __init__(self, layers, c, heads, targets):
+        super().__init__()
+        self.wte = nn.Embedding(VOCAB, c)
+        self.wpe = nn.Embedding(POSITIONS, c)
+        nn.init.normal_(self.wte.weight, std=0.02)
+        nn.init.normal_(self.wpe.weight, std=0.02)
+        self.h = nn.ModuleList(Block(c, heads, targets) for _ in range(layers))
+        self.ln_f = nn.LayerNorm(c, eps=1e-5)
+        for name, p in self.named_parameters():
+            p.requires_grad_("lora_" in name)
+
+    def hidden(self, ids, caches=None):
+        start = caches[0][0].size(2) if caches and caches[0] else 0
+        pos = torch.arange(start, start + ids.size(1))
+        x = self.wte(ids) + self.wpe(pos)
+        for i, block in enumerate(self.h):
+            x = block(x, None if caches is None else caches[i])
+        return self.ln_f(x)
+
+    def logits(self, h):
+        return h @ self.wte.weight.t()  # tied LM head
+
+
+def random_batch(batch, seq):
+    """Random tokens; the second half of each row is the completion, as `lora bench` builds it."""
+    g = torch.Generator().manual_seed(SEED)
+    ids = torch.randint(0, VOCAB - 1, (batch, seq), generator=g)
+    first = max(1, seq // 2) - 1  # the last prompt position predicts the first completion token
+    rows = torch.cat([b * seq + torch.arange(first, seq - 1) for b in range(batch)])
+    targets = ids.reshape(-1)[rows + 1]
+    return ids, rows, targets
+
+
+def train_step(model, opt, params, ids, rows, targets):
+    h = model.hidden(ids).reshape(-1, model.ln_f.normalized_shape[0])[rows]
+    loss = F.cross_entropy(model.logits(h), targets, label_smoothing=LABEL_SMOOTHING)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, CLIP_NORM)
+    opt.step()
+    opt.zero_grad(set_to_none=True)
+    return loss.item()
+
+
+@torch.no_grad()
+def beam_search(model, prompt, new_tokens=NEW_TOKENS):
+    """Beam 10 with a key/value cache, as `lora bench --generate` runs it: no stop token and no n-gram ban, so
+    every run does all the steps. Scores are summed log-probabilities (no length penalty is needed without stops)."""
+    caches = [[] for _ in model.h]
+    logp = torch.log_softmax(model.logits(model.hidden(prompt[None, :], caches)[:, -1]), dim=-1)
+    scores, tokens = logp[0].topk(BEAMS)
+    for c in caches:
+        c[:] = [t.expand(BEAMS, -1, -1, -1).contiguous() for t in c]
+    out = tokens[:, None]
+    for _ in range(new_tokens - 1):
+        logp = torch.log_softmax(model.logits(model.hidden(out[:, -1:], caches)[:, -1]), dim=-1)
+        scores, flat = (scores[:, None] + logp).view(-1).topk(BEAMS)
+        beam, token = flat // VOCAB, flat % VOCAB
+        out = torch.cat([out[beam], token[:, None]], dim=1)
+        for c in caches:
+            c[:] = [t.index_select(0, beam) for t in c]
+    return out[0]
+
+
+def matmul_gflops():
+    """The same fixed gemm `lora bench` probes: 1024 x 768 times 768 x 3072."""
+    a, b = torch.rand(1024, 768), torch.rand(768, 3072)
+    c = a @ b
+    times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        torch.mm(a, b, out=c)
+        times.append(time.perf_counter() - t0)
+    return 2 * 1024 * 768 * 3072 / statistics.median(times) / 1e9
+
+
+def main():
+    torch.set_num_threads(ARGS.threads)
+    torch.manual_seed(SEED)
+    dtype = torch.float64 if ARGS.dtype == "float64" else torch.float32
+    torch.set_default_dtype(dtype)
+    layers, c, heads = PRESETS[ARGS.preset]
+    targets = [t.strip() for t in ARGS.targets.split(",") if t.strip()]
+    model = Gpt2(layers, c, heads, targets).train()
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=LR, betas=BETAS, eps=EPS, weight_decay=WEIGHT_DECAY)
+    ids, rows, targets_t = random_batch(ARGS.batch, ARGS.seq)
+
+    for _ in range(ARGS.warmup):
+        train_step(model, opt, params, ids, rows, targets_t)
+    seconds, cpu, loss = [], [], None
+    for _ in range(ARGS.steps):
+        t0, c0 = time.perf_counter(), time.process_time()
+        loss = train_step(model, opt, params, ids, rows, targets_t)
+        seconds.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+    gen = None
+    if ARGS.generate:
+        model.eval()
+        prompt = torch.randint(0, VOCAB - 1, (PROMPT,), generator=torch.Generator().manual_seed(SEED))
+        beam_search(model, prompt, new_tokens=4)  # warm-up
+        runs = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            beam_search(model, prompt)
+            runs.append(time.perf_counter() - t0)
+        gen = NEW_TOKENS / statistics.median(runs)
+
+    median = statistics.median(seconds)
+    print(json.dumps({
+        "impl": "pytorch", "torch": torch.__version__, "preset": ARGS.preset, "n_layer": layers, "n_embd": c,
+        "n_head": heads, "vocab_size": VOCAB,
+        "params": sum(p.numel() for p in model.parameters() if not p.requires_grad),
+        "trainable_params": sum(p.numel() for p in params), "targets": targets, "r": RANK, "dtype": ARGS.dtype,
+        "batch": ARGS.batch, "seq": ARGS.seq, "loss_tokens": len(rows), "warmup": ARGS.warmup, "steps": ARGS.steps,
+        "threads": torch.get_num_threads(), "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", ""),
+        "train_tokens_per_s": ARGS.batch * ARGS.seq / median, "ms_per_step": median * 1e3,
+        "ms_per_step_min": min(seconds) * 1e3, "ms_per_step_max": max(seconds) * 1e3,
+        "cpu_per_wall": sum(cpu) / sum(seconds), "cpu_s_per_step": statistics.median(cpu), "loss": loss, "peak_rss_mb": peak_rss,
+        "matmul_gflops": matmul_gflops(), "gen_tokens_per_s": gen,
+    }))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

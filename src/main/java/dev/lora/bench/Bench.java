@@ -1,0 +1,119 @@
+package dev.lora.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lora.config.LoraBias;
+import dev.lora.config.LoraSettings;
+import dev.lora.config.LoraTarget;
+import dev.lora.data.Batch;
+import dev.lora.lora.LoraModel;
+import dev.lora.model.Gpt2Config;
+import dev.lora.model.Gpt2Weights;
+import dev.lora.model.Param;
+import dev.lora.train.AdamW;
+import dev.lora.train.StepRunner;
+import org.nd4j.linalg.api.buffer.DataType;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code lora bench}: times {@link StepRunner#run} (what {@code lora train} runs per step) on a randomly
+ * initialised model with the E2E LoRA setup, and reports one JSON object. scripts/bench/bench_torch.py
+ * does the same work in PyTorch and prints the same fields, so the two can be set side by side.
+ */
+public final class Bench {
+    /** The LoRA paper's E2E adapter shape; only the targets vary. */
+    private static final int RANK = 4;
+    private static final double ALPHA = 32, DROPOUT = 0.1;
+    /** E2E optimiser settings; clipping is on so the step includes it, as the step does. */
+    private static final double LR = 2e-4, WEIGHT_DECAY = 0.01, BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-6;
+    private static final double LABEL_SMOOTHING = 0.1, CLIP_NORM = 1.0;
+    private static final long SEED = 110;
+
+    private Bench() {
+    }
+
+    /** One timed step: wall and process CPU seconds, and the loss (a sanity check: ~ln(vocab) at random init). */
+    private record Step(double seconds, double cpuSeconds, double loss) {
+    }
+
+    public static ObjectNode run(BenchOptions o) {
+        NativeThreads.Counts threads = NativeThreads.apply(o.threads());
+        Gpt2Config config = o.preset().config();
+        Gpt2Weights base = Gpt2Weights.random(config, o.dtype(), SEED);
+        LoraSettings lora = new LoraSettings(RANK, ALPHA, DROPOUT, o.targets(), LoraBias.NONE, Optional.empty());
+        LoraModel model = LoraModel.create(base, lora, SEED);
+        AdamW optimizer = new AdamW(model.trainable(), BETA1, BETA2, EPS, WEIGHT_DECAY);
+        StepRunner runner = new StepRunner(model, optimizer, LABEL_SMOOTHING, CLIP_NORM, SEED);
+        Batch batch = RandomBatch.of(config.vocabSize(), o.batch(), o.seq(), SEED);
+
+        for (int i = 0; i < o.warmup(); i++) step(runner, i, batch);
+        Step[] timed = new Step[o.steps()];
+        for (int i = 0; i < o.steps(); i++) timed[i] = step(runner, o.warmup() + i, batch);
+        double peakRss = ProcessStats.peakRssMb(); // before the probe, so it is the training step's peak
+        double gflops = MatmulProbe.gflops(o.dtype());
+        Double decode = o.generate() ? DecodeBench.tokensPerSecond(model, SEED) : null;
+
+        double[] seconds = Arrays.stream(timed).mapToDouble(Step::seconds).toArray();
+        double median = median(seconds);
+        double tokens = (double) o.batch() * o.seq();
+        ObjectNode out = new ObjectMapper().createObjectNode();
+        out.put("impl", "lora-java");
+        out.put("preset", o.preset().id());
+        out.put("n_layer", config.nLayer());
+        out.put("n_embd", config.nEmbd());
+        out.put("n_head", config.nHead());
+        out.put("vocab_size", config.vocabSize());
+        out.put("params", count(base.params().values()));
+        out.put("trainable_params", count(model.trainable()));
+        ArrayNode targets = out.putArray("targets");
+        o.targets().stream().map(LoraTarget::id).forEach(targets::add);
+        out.put("r", RANK);
+        out.put("dtype", o.dtype() == DataType.DOUBLE ? "float64" : "float32");
+        out.put("batch", o.batch());
+        out.put("seq", o.seq());
+        out.put("loss_tokens", batch.lossTokens());
+        out.put("warmup", o.warmup());
+        out.put("steps", o.steps());
+        out.put("threads", threads.blas());
+        out.put("nd4j_threads", threads.nd4j());
+        // Read by libgomp at load time, so only the launching environment can set it; see docs/performance.md.
+        out.put("omp_wait_policy", System.getenv().getOrDefault("OMP_WAIT_POLICY", ""));
+        out.put("train_tokens_per_s", tokens / median);
+        out.put("ms_per_step", median * 1e3);
+        out.put("ms_per_step_min", Arrays.stream(seconds).min().orElseThrow() * 1e3);
+        out.put("ms_per_step_max", Arrays.stream(seconds).max().orElseThrow() * 1e3);
+        // Cores kept busy during the timed steps: about --threads when the pools took the setting and
+        // nothing else competes for the machine.
+        out.put("cpu_per_wall", Arrays.stream(timed).mapToDouble(Step::cpuSeconds).sum() / Arrays.stream(seconds).sum());
+        // CPU time is what a step costs when other processes share the cores; wall time then mostly measures them.
+        out.put("cpu_s_per_step", median(Arrays.stream(timed).mapToDouble(Step::cpuSeconds).toArray()));
+        out.put("loss", timed[timed.length - 1].loss());
+        out.put("peak_rss_mb", peakRss);
+        out.put("matmul_gflops", gflops);
+        out.put("gen_tokens_per_s", decode);
+        return out;
+    }
+
+    private static Step step(StepRunner runner, long index, Batch batch) {
+        double cpu0 = ProcessStats.cpuSeconds();
+        long t0 = System.nanoTime();
+        StepRunner.Result r = runner.run(index, List.of(batch), LR);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new Step(seconds, ProcessStats.cpuSeconds() - cpu0, r.loss());
+    }
+
+    private static long count(java.util.Collection<Param> params) {
+        return params.stream().mapToLong(p -> p.value().length()).sum();
+    }
+
+    static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.lora.bench;
+
+import dev.lora.config.LoraTarget;
+import dev.lora.io.InputError;
+import org.nd4j.linalg.api.buffer.DataType;
+
+import java.util.List;
+
+/**
+ * What {@code lora bench} measures. threads 0 keeps ND4J's own choice (one per core); generate adds
+ * the beam-search decoding rate.
+ */
+public record BenchOptions(Preset preset, int batch, int seq, int steps, int warmup, List<LoraTarget> targets,
+                           DataType dtype, int threads, boolean generate) {
+    public BenchOptions {
+        targets = List.copyOf(targets);
+        if (batch < 1) throw new InputError("--batch must be at least 1, got " + batch);
+        // Two tokens is the least that leaves a prompt and a completion token.
+        if (seq < 2) throw new InputError("--seq must be at least 2, got " + seq);
+        if (seq > preset.config().nPositions()) {
+            throw new InputError("--seq " + seq + " exceeds the model's " + preset.config().nPositions() + " positions");
+        }
+        if (steps < 1) throw new InputError("--steps must be at least 1, got " + steps);
+        if (warmup < 0) throw new InputError("--warmup must not be negative, got " + warmup);
+        if (threads < 0) throw new InputError("--threads must not be negative, got " + threads);
+        if (targets.isEmpty()) throw new InputError("--targets must name at least one of q, k, v, attn_proj, mlp_fc, mlp_proj, wte");
+    }
+
+    public static DataType parseDtype(String s) {
+        return switch (s) {
+            case "float32" -> DataType.FLOAT;
+            case "float64" -> DataType.DOUBLE;
+            default -> throw new InputError("--dtype must be float32 or float64, got '" + s + "'");
+        };
+    }
+
+    public static List<LoraTarget> parseTargets(List<String> ids) {
+        return ids.stream().map(String::strip).filter(s -> !s.isEmpty()).map(BenchOptions::target).toList();
+    }
+
+    private static LoraTarget target(String id) {
+        for (LoraTarget t : LoraTarget.values()) if (t.id().equals(id)) return t;
+        throw new InputError("--targets: unknown target '" + id + "' (use q, k, v, attn_proj, mlp_fc, mlp_proj, wte)");
+    }
+}
