@@ -13,28 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Checks what lora bench reports, never how fast: timings on a shared CI machine mean nothing. */
 class BenchCommandTest {
 
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run lora(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.run(args);
-            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void tinyPresetPrintsOneJsonObjectWithTheThroughputFields() throws Exception {
-        Run run = lora("bench", "--preset", "tiny", "--batch", "2", "--seq", "16", "--steps", "2", "--warmup", "1",
+        CliRun run = CliRun.lora("bench", "--preset", "tiny", "--batch", "2", "--seq", "16", "--steps", "2", "--warmup", "1",
                 "--threads", "1");
 
         assertThat(run.status()).as(run.err()).isZero();
@@ -66,9 +47,9 @@ class BenchCommandTest {
 
     @Test
     void badOptionsAreUsageErrors() {
-        assertThat(lora("bench", "--preset", "gpt3").status()).isEqualTo(Main.EXIT_INPUT);
-        assertThat(lora("bench", "--preset", "tiny", "--targets", "q,x").err()).contains("unknown target 'x'");
-        assertThat(lora("bench", "--preset", "tiny", "--seq", "2048").err()).contains("1024 positions");
-        assertThat(lora("bench", "--preset", "tiny", "--dtype", "float16").status()).isEqualTo(Main.EXIT_INPUT);
+        assertThat(CliRun.lora("bench", "--preset", "gpt3").status()).isEqualTo(Main.EXIT_INPUT);
+        assertThat(CliRun.lora("bench", "--preset", "tiny", "--targets", "q,x").err()).contains("unknown target 'x'");
+        assertThat(CliRun.lora("bench", "--preset", "tiny", "--seq", "2048").err()).contains("1024 positions");
+        assertThat(CliRun.lora("bench", "--preset", "tiny", "--dtype", "float16").status()).isEqualTo(Main.EXIT_INPUT);
     }
 }

@@ -50,8 +50,10 @@ class EvalCommandTest {
         assertThat(metrics.get("loss").asDouble()).isPositive();
 
         // The same files through `lora score` give the same five numbers.
-        JsonNode scored = new ObjectMapper().readTree(stdoutOf("score", "--references", out.resolve("references.txt").toString(),
-                "--predictions", out.resolve("predictions.txt").toString()));
+        CliRun score = CliRun.lora("score", "--references", out.resolve("references.txt").toString(),
+                "--predictions", out.resolve("predictions.txt").toString());
+        assertThat(score.status()).isZero();
+        JsonNode scored = score.json();
         for (String m : List.of("BLEU", "NIST", "METEOR", "ROUGE_L", "CIDEr")) {
             assertThat(metrics.get(m).asDouble()).as(m).isEqualTo(scored.get(m).asDouble());
         }
@@ -76,15 +78,4 @@ class EvalCommandTest {
                 "--out", tmp.resolve("eval").toString())).isEqualTo(2);
     }
 
-    private static String stdoutOf(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(Main.run(args)).isZero();
-        } finally {
-            System.setOut(old);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
-    }
 }

@@ -24,29 +24,6 @@ class ScoreCommandTest {
     @TempDir
     Path dir;
 
-    /** Exit status, stdout and stderr of one {@code lora} run. */
-    private record Run(int status, String out, String err) {
-        JsonNode json() throws IOException {
-            return new ObjectMapper().readTree(out);
-        }
-    }
-
-    private static Run lora(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.run(args);
-            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     private static void assumeData(Path... files) {
         for (Path f : files) {
             assumeTrue(Files.exists(f), "E2E data not found: " + f.toAbsolutePath() + " (../shared/data/e2e); skipping");
@@ -58,7 +35,7 @@ class ScoreCommandTest {
         Path refs = DATA.resolve("devset.csv");
         Path preds = DATA.resolve("systems/tgen-dev-baseline.txt");
         assumeData(refs, preds);
-        Run run = lora("score", "--references", refs.toString(), "--predictions", preds.toString());
+        CliRun run = CliRun.lora("score", "--references", refs.toString(), "--predictions", preds.toString());
         assertThat(run.status()).as(run.err()).isZero();
         JsonNode s = run.json();
         // Published (E2E NLG Challenge, official scorer): 0.6925 8.4781 0.4703 0.7257 2.3987
@@ -75,7 +52,7 @@ class ScoreCommandTest {
         Path refs = DATA.resolve("testset_w_refs.csv");
         Path preds = DATA.resolve("systems/tgen.tsv");
         assumeData(refs, preds);
-        Run run = lora("score", "--references", refs.toString(), "--predictions", preds.toString());
+        CliRun run = CliRun.lora("score", "--references", refs.toString(), "--predictions", preds.toString());
         assertThat(run.status()).as(run.err()).isZero();
         JsonNode s = run.json();
         // Published: 0.6593 8.6094 0.4483 0.6850 2.2338
@@ -90,7 +67,7 @@ class ScoreCommandTest {
     void countMismatchIsAnInputErrorNamingBothCounts() throws IOException {
         Path refs = write("refs.txt", "a cheap pub\nan inexpensive pub\n\na riverside cafe\n\na family restaurant\n");
         Path preds = write("preds.txt", "a cheap pub\na riverside cafe\n");
-        Run run = lora("score", "--references", refs.toString(), "--predictions", preds.toString());
+        CliRun run = CliRun.lora("score", "--references", refs.toString(), "--predictions", preds.toString());
         assertThat(run.status()).isEqualTo(Main.EXIT_INPUT);
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).contains("2 predictions").contains("3 reference groups").hasLineCount(1);
@@ -100,7 +77,7 @@ class ScoreCommandTest {
     void failUnderPrintsTheScoresThenExitsWithThree() throws IOException {
         Path refs = write("refs.txt", "the eagle is a cheap pub\n\nthe mill is near the river\n");
         Path preds = write("preds.txt", "the eagle is a pub\nthe mill is by the river\n");
-        Run run = lora("score", "--references", refs.toString(), "--predictions", preds.toString(),
+        CliRun run = CliRun.lora("score", "--references", refs.toString(), "--predictions", preds.toString(),
                 "--fail-under", "BLEU=0.99", "--fail-under", "ROUGE-L=0.1");
         assertThat(run.status()).isEqualTo(GateCheck.EXIT_BELOW_THRESHOLD);
         assertThat(run.json().get("BLEU").asDouble()).isLessThan(0.99);
@@ -111,7 +88,7 @@ class ScoreCommandTest {
     void unknownMetricInFailUnderIsAnInputError() throws IOException {
         Path refs = write("refs.txt", "a\n\nb\n");
         Path preds = write("preds.txt", "a\nb\n");
-        Run run = lora("score", "--references", refs.toString(), "--predictions", preds.toString(), "--fail-under", "SPICE=1");
+        CliRun run = CliRun.lora("score", "--references", refs.toString(), "--predictions", preds.toString(), "--fail-under", "SPICE=1");
         assertThat(run.status()).isEqualTo(Main.EXIT_INPUT);
         assertThat(run.err()).contains("unknown metric 'SPICE'");
     }
@@ -127,8 +104,8 @@ class ScoreCommandTest {
                 + "name[The Mill], area[riverside]\t'The Mill is near the river.'\n"
                 + "\"name[The Eagle], eatType[pub]\"\t\"The Eagle is a pub.\"\n");
         Path txt = write("preds.txt", "The Eagle is a pub.\nThe Mill is near the river.\n");
-        Run fromTsv = lora("score", "--references", refs.toString(), "--predictions", tsv.toString());
-        Run fromTxt = lora("score", "--references", refs.toString(), "--predictions", txt.toString());
+        CliRun fromTsv = CliRun.lora("score", "--references", refs.toString(), "--predictions", tsv.toString());
+        CliRun fromTxt = CliRun.lora("score", "--references", refs.toString(), "--predictions", txt.toString());
         assertThat(fromTsv.status()).as(fromTsv.err()).isZero();
         assertThat(fromTsv.out()).isEqualTo(fromTxt.out());
     }
@@ -137,7 +114,7 @@ class ScoreCommandTest {
     void tsvWithAnUnknownMrIsAnInputError() throws IOException {
         Path refs = write("refs.csv", "mr,ref\n\"name[A]\",A.\n\"name[B]\",B.\n");
         Path tsv = write("preds.tsv", "MR\toutput\nname[A]\tA.\nname[C]\tC.\n");
-        Run run = lora("score", "--references", refs.toString(), "--predictions", tsv.toString());
+        CliRun run = CliRun.lora("score", "--references", refs.toString(), "--predictions", tsv.toString());
         assertThat(run.status()).isEqualTo(Main.EXIT_INPUT);
         assertThat(run.err()).contains("no prediction for the MR 'name[B]'");
     }
