@@ -16,10 +16,12 @@ references="${2:-../shared/data/e2e/devset.csv}"
 
 [ -f target/lora.jar ] || mvn -q -B -DskipTests package
 
+scores="${SCORES:-runs/quality-gate/scores.json}"   # kept for the CI job's artefacts
+mkdir -p "$(dirname "$scores")"
 status=0
 ./lora score --references "$references" --predictions "$predictions" \
-  --fail-under BLEU=0.6 --fail-under ROUGE_L=0.65 > scores.json || status=$?
-cat scores.json
+  --fail-under BLEU=0.6 --fail-under ROUGE_L=0.65 > "$scores" || status=$?
+cat "$scores"
 case "$status" in
   0) echo "quality gate passed" ;;
   3) echo "quality gate FAILED: a score is below its threshold (see above)" >&2 ;;
