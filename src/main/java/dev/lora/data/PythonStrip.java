@@ -1,7 +1,7 @@
 package dev.lora.data;
 
 /** Python's {@code str.strip()} with no argument, so text is cut exactly where the LoRA scripts cut it. */
-final class PythonStrip {
+public final class PythonStrip {
     private PythonStrip() {
     }
 
@@ -10,7 +10,7 @@ final class PythonStrip {
         return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
     }
 
-    static String strip(String s) {
+    public static String strip(String s) {
         int start = 0;
         int end = s.length();
         while (start < end && isSpace(s.charAt(start))) start++;

@@ -141,7 +141,8 @@ public final class AdapterFiles {
         }
     }
 
-    static Tensor toTensor(String name, INDArray value) {
+    /** An adapter tensor as stored: float32, row-major. */
+    public static Tensor toTensor(String name, INDArray value) {
         float[] data = value.castTo(DataType.FLOAT).dup('c').data().asFloat();
         return new Tensor(name, DType.F32, value.shape(), data);
     }

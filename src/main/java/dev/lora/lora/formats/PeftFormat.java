@@ -13,7 +13,6 @@ import dev.lora.io.Safetensors;
 import dev.lora.io.Tensor;
 import dev.lora.io.TorchPickle;
 import dev.lora.lora.AdapterFiles;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -258,7 +257,7 @@ public final class PeftFormat {
             String module = name.substring(0, name.length() - ".bias".length());
             // PEFT (>= 0.7) wraps each adapted layer, whose own bias then lives under base_layer.
             String key = PREFIX + (adapted.contains(module) ? module + ".base_layer.bias" : name);
-            out.add(new Tensor(key, DType.F32, value.shape(), value.castTo(DataType.FLOAT).dup('c').data().asFloat()));
+            out.add(AdapterFiles.toTensor(key, value));
         });
         Files.createDirectories(dir);
         Safetensors.write(dir.resolve(WEIGHTS), out, Map.of("format", "pt"), DType.F32);
