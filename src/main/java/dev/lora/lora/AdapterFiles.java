@@ -12,6 +12,7 @@ import dev.lora.io.DType;
 import dev.lora.io.InputError;
 import dev.lora.io.Safetensors;
 import dev.lora.io.Tensor;
+import dev.lora.io.JsonFiles;
 import dev.lora.model.Gpt2Config;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -99,12 +100,7 @@ public final class AdapterFiles {
         if (!Files.isRegularFile(cfgFile) || !Files.isRegularFile(weights)) {
             throw new InputError(dir + ": not an adapter folder (expected " + CONFIG + " and " + WEIGHTS + ")");
         }
-        JsonNode cfg;
-        try {
-            cfg = JSON.readTree(Files.readString(cfgFile));
-        } catch (IOException e) {
-            throw new InputError(cfgFile + ": cannot read adapter config: " + e.getMessage(), e);
-        }
+        JsonNode cfg = JsonFiles.readObject(cfgFile, "adapter config");
         LoraSettings settings = settings(cfg, cfgFile);
         Map<String, INDArray> tensors = new LinkedHashMap<>();
         Safetensors.read(weights).forEach((name, t) -> tensors.put(name, toArray(t)));

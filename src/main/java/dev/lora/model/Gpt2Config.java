@@ -1,13 +1,9 @@
 package dev.lora.model;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lora.io.InputError;
-import dev.lora.io.JsonProblems;
+import dev.lora.io.JsonFiles;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -32,16 +28,7 @@ public record Gpt2Config(int vocabSize, int nPositions, int nEmbd, int nLayer, i
     }
 
     public static Gpt2Config read(Path file) {
-        JsonNode json;
-        try {
-            json = new ObjectMapper().readTree(Files.readString(file));
-        } catch (JsonProcessingException e) {
-            throw InputError.at(file, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-                    "not valid JSON: " + JsonProblems.describe(e));
-        } catch (IOException e) {
-            throw new InputError(file + ": cannot read model config: " + e.getMessage(), e);
-        }
-        if (json == null || !json.isObject()) throw new InputError(file + ": not a JSON object");
+        JsonNode json = JsonFiles.readObject(file, "model config");
         try {
             return new Gpt2Config(
                     intKey(json, file, "vocab_size"), intKey(json, file, "n_positions"), intKey(json, file, "n_embd"),

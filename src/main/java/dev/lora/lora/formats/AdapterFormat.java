@@ -1,12 +1,11 @@
 package dev.lora.lora.formats;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lora.io.AtomicFiles;
 import dev.lora.io.InputError;
+import dev.lora.io.JsonFiles;
 import dev.lora.lora.AdapterFiles;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -59,13 +58,7 @@ public enum AdapterFormat {
     }
 
     static JsonNode readJson(Path file) {
-        try {
-            JsonNode json = new ObjectMapper().readTree(Files.readString(file));
-            if (json == null || !json.isObject()) throw new InputError(file + ": not a JSON object");
-            return json;
-        } catch (IOException e) {
-            throw new InputError(file + ": cannot read adapter config: " + e.getMessage(), e);
-        }
+        return JsonFiles.readObject(file, "adapter config");
     }
 
     /** Writes {@code adapter} in this (output) format into the folder {@code dir}, atomically. */

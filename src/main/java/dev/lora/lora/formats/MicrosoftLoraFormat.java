@@ -1,7 +1,6 @@
 package dev.lora.lora.formats;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lora.config.LoraBias;
 import dev.lora.config.LoraSettings;
 import dev.lora.config.LoraTarget;
@@ -9,11 +8,11 @@ import dev.lora.io.InputError;
 import dev.lora.io.Tensor;
 import dev.lora.io.TorchCheckpoint;
 import dev.lora.io.TorchPickle;
+import dev.lora.io.JsonFiles;
 import dev.lora.lora.AdapterFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -139,11 +138,7 @@ final class MicrosoftLoraFormat {
     private static Optional<JsonNode> besideConfig(Path file) {
         Path cfg = file.toAbsolutePath().resolveSibling(PeftFormat.CONFIG);
         if (!Files.isRegularFile(cfg)) return Optional.empty();
-        try {
-            return Optional.of(new ObjectMapper().readTree(Files.readString(cfg)));
-        } catch (IOException e) {
-            throw new InputError(cfg + ": cannot read adapter config: " + e.getMessage(), e);
-        }
+        return Optional.of(JsonFiles.readObject(cfg, "adapter config"));
     }
 
     /** The q/k/v slices named by a beside config's "targets", or null when it names none. */

@@ -1,15 +1,13 @@
 package dev.lora.lora.merge;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lora.io.InputError;
 import dev.lora.io.Tensor;
+import dev.lora.io.JsonFiles;
 import dev.lora.model.Gpt2Config;
 import dev.lora.model.Gpt2Loader;
 import dev.lora.model.Gpt2Weights;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -29,12 +27,7 @@ record BaseModel(Path folder, ObjectNode configJson, Gpt2Config config, Map<Stri
     static BaseModel read(Path folder) {
         Gpt2Config config = Gpt2Loader.readConfig(folder);
         Path cfgFile = folder.resolve("config.json");
-        ObjectNode json;
-        try {
-            json = (ObjectNode) new ObjectMapper().readTree(Files.readString(cfgFile));
-        } catch (IOException | ClassCastException e) {
-            throw new InputError(cfgFile + ": cannot read model config: " + e.getMessage(), e);
-        }
+        ObjectNode json = JsonFiles.readObject(cfgFile, "model config");
         Path file = Gpt2Loader.weightsFile(folder);
         Map<String, long[]> expected = Gpt2Weights.expectedShapes(config);
         Map<String, Tensor> found = new LinkedHashMap<>();
