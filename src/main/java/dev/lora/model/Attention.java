@@ -21,14 +21,6 @@ public final class Attention {
         this.nHead = nHead;
     }
 
-    public Linear cAttn() {
-        return cAttn;
-    }
-
-    public Linear cProj() {
-        return cProj;
-    }
-
     public INDArray forward(INDArray x, int batch, int time, boolean keep) {
         INDArray[] heads = splitHeads(cAttn.forward(x, keep), batch, time);
         INDArray probs = attend(heads[0], heads[1], 0);

@@ -16,22 +16,6 @@ public final class Block {
         this.mlp = mlp;
     }
 
-    public Attention attn() {
-        return attn;
-    }
-
-    public Mlp mlp() {
-        return mlp;
-    }
-
-    public LayerNorm ln1() {
-        return ln1;
-    }
-
-    public LayerNorm ln2() {
-        return ln2;
-    }
-
     public INDArray forward(INDArray x, int batch, int time, boolean keep) {
         INDArray mid = x.add(attn.forward(ln1.forward(x, keep), batch, time, keep));
         return mid.addi(mlp.forward(ln2.forward(mid, keep), keep));

@@ -157,14 +157,6 @@ public final class Gpt2Model {
         return (head != null ? head : weights.get("transformer.wte.weight")).value();
     }
 
-    public List<Block> blocks() {
-        return blocks;
-    }
-
-    public LayerNorm lnF() {
-        return lnF;
-    }
-
     /** Token + position embeddings of a [B, T] id matrix; {@code position} gives the position of (row, column). */
     private INDArray embed(int[][] ids, IntBinaryOperator position, boolean keep) {
         int batch = ids.length, time = ids[0].length;

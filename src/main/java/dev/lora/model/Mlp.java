@@ -13,14 +13,6 @@ public final class Mlp {
         this.cProj = cProj;
     }
 
-    public Linear cFc() {
-        return cFc;
-    }
-
-    public Linear cProj() {
-        return cProj;
-    }
-
     public INDArray forward(INDArray x, boolean keep) {
         return cProj.forward(gelu.forward(cFc.forward(x, keep), keep), keep);
     }
