@@ -2,16 +2,31 @@ package dev.lora.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** GPT-2's frozen projection y = x W + b, with W stored [in, out] as Hugging Face's Conv1D does. */
 public final class Conv1D implements Linear {
     private final Param weight;
     private final Param bias;
+    private final long zeroFrom;
+    private final long zeroTo;
     private INDArray x;
 
     public Conv1D(Param weight, Param bias) {
+        this(weight, bias, 0, 0);
+    }
+
+    /**
+     * A projection whose bias gradient is exactly zero in output columns [zeroFrom, zeroTo). c_attn's key
+     * slice is one: a key bias adds q . b to every score of a query's row, a shift softmax ignores. Summing
+     * dy would give roundoff instead, which Adam's normalisation turns into steps of up to the learning rate
+     * in float32 (a random walk the float64 run does not take); the exact zero leaves only weight decay.
+     */
+    public Conv1D(Param weight, Param bias, long zeroFrom, long zeroTo) {
         this.weight = weight;
         this.bias = bias;
+        this.zeroFrom = zeroFrom;
+        this.zeroTo = zeroTo;
     }
 
     public Param weight() {
@@ -39,7 +54,11 @@ public final class Conv1D implements Linear {
 
     @Override
     public INDArray backward(INDArray dy) {
-        if (bias.trainable()) bias.accumulate(dy.sum(0));
+        if (bias.trainable()) {
+            INDArray g = dy.sum(0);
+            if (zeroTo > zeroFrom) g.get(NDArrayIndex.interval(zeroFrom, zeroTo)).assign(0);
+            bias.accumulate(g);
+        }
         // The weight is frozen (LoRA trains only adapters and, optionally, biases): no dW.
         x = null;
         return Nd4j.gemm(dy, weight.value(), false, true);

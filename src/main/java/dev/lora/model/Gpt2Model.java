@@ -33,7 +33,8 @@ public final class Gpt2Model {
         this.wte = adapters.wrapEmbedding(new Embedding(weights.get("transformer.wte.weight")));
         for (int i = 0; i < c.nLayer(); i++) {
             String p = "transformer.h." + i + ".";
-            Linear cAttn = adapters.wrap(i, Adapters.Site.C_ATTN, conv(p + "attn.c_attn"));
+            Linear cAttn = adapters.wrap(i, Adapters.Site.C_ATTN, new Conv1D(weights.get(p + "attn.c_attn.weight"),
+                    weights.get(p + "attn.c_attn.bias"), c.nEmbd(), 2L * c.nEmbd()));
             Linear attnProj = adapters.wrap(i, Adapters.Site.ATTN_PROJ, conv(p + "attn.c_proj"));
             Linear fc = adapters.wrap(i, Adapters.Site.MLP_FC, conv(p + "mlp.c_fc"));
             Linear mlpProj = adapters.wrap(i, Adapters.Site.MLP_PROJ, conv(p + "mlp.c_proj"));

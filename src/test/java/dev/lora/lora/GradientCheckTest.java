@@ -8,11 +8,13 @@ import dev.lora.model.Gpt2Weights;
 import dev.lora.model.LmLoss;
 import dev.lora.model.Param;
 import dev.lora.model.TinyGpt2;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +89,30 @@ class GradientCheckTest {
         assertThat(checked).isNotEmpty();
         if (bias == LoraBias.ALL) assertThat(checked).contains("transformer.ln_f.bias", "transformer.h.1.mlp.c_fc.bias");
         if (targets.contains(WTE)) assertThat(checked).contains("transformer.wte.lora_A", "transformer.wte.lora_B");
+    }
+
+    /**
+     * The key slice of c_attn's bias has a zero gradient in exact arithmetic (finite differences above see only
+     * roundoff); in float32 too it must come out as exactly 0, not as roundoff that Adam would turn into steps.
+     */
+    @Test
+    void keyBiasGradientIsExactlyZeroInFloat32() {
+        LoraSettings settings = new LoraSettings(2, 6, 0, List.of(Q, K, V), LoraBias.ALL, Optional.empty());
+        LoraModel m = LoraModel.create(TinyGpt2.random(CONFIG, DataType.FLOAT, 11), settings, 5);
+        randomise(m, 99);
+        m.trainable().forEach(Param::zeroGrad);
+        LmLoss.Result r = LmLoss.compute(m.model(), m.model().hidden(IDS, true), ROWS, TARGETS, 0.1, 1.0 / TARGETS.length);
+        m.model().backward(r.dHidden());
+        int c = CONFIG.nEmbd();
+        for (int layer = 0; layer < CONFIG.nLayer(); layer++) {
+            String name = "transformer.h." + layer + ".attn.c_attn.bias";
+            INDArray g = m.trainable().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow().grad();
+            for (int j = 0; j < 3 * c; j++) {
+                if (j >= c && j < 2 * c) assertThat(g.getDouble(j)).as("%s[%d], key slice", name, j).isZero();
+            }
+            assertThat(g.get(NDArrayIndex.interval(0, c)).norm2Number().doubleValue()).as("%s, query slice", name).isPositive();
+            assertThat(g.get(NDArrayIndex.interval(2 * c, 3 * c)).norm2Number().doubleValue()).as("%s, value slice", name).isPositive();
+        }
     }
 
     private static double loss(LoraModel m, double smoothing) {

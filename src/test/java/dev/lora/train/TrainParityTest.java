@@ -94,9 +94,10 @@ class TrainParityTest {
 
     /**
      * The key slice of c_attn's bias has an exactly zero gradient (softmax ignores a shift shared by all
-     * scores), so in float32 its gradient is roundoff, which Adam normalises into steps of up to ~lr: PyTorch's
-     * own float32 and float64 runs differ there by 9.2e-4 of the tensor's scale (the float64 case checks those
-     * entries to 1e-9). In float32 they get that noise scale as bound, every other entry the 1e-5 bound.
+     * scores). We compute it as exactly 0 (see Conv1D); PyTorch's float32 computes roundoff, which Adam
+     * normalises into steps of up to ~lr: its own float32 and float64 runs differ there by 9.2e-4 of the
+     * tensor's scale (the float64 case checks those entries to 1e-9). In float32 they get that noise scale as
+     * bound, every other entry the 1e-5 bound.
      */
     private static void assertClose(String name, INDArray got, JsonNode want, double tolerance, boolean keySliceIsNoise) {
         JsonNode values = want.get("values");
