@@ -1,0 +1,78 @@
+package dev.lora.model;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
+
+/**
+ * Fused loops over the memory of dense ND4J arrays, for the elementwise and per-row work that ND4J would do
+ * as several passes (one native op per arithmetic step, each reading and writing the whole tensor). The loops
+ * run in Java on the arrays' own buffers, split across the common fork-join pool; they never allocate
+ * arrays, since ND4J workspaces belong to the calling thread.
+ */
+final class Loops {
+    /** Below this many elements a loop runs on the calling thread only. */
+    private static final int PARALLEL_MIN = 1 << 15;
+
+    interface Range {
+        void run(int from, int to);
+    }
+
+    private Loops() {
+    }
+
+    /** Runs body over [0, n) in contiguous pieces, in parallel when n is large enough to pay for it. */
+    static void forRange(long n, Range body) {
+        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("loop of " + n + " elements is too long");
+        int size = (int) n;
+        int parts = size < PARALLEL_MIN ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors()) * 4;
+        if (parts == 1) {
+            body.run(0, size);
+            return;
+        }
+        IntStream.range(0, parts).parallel().forEach(p -> body.run((int) ((long) size * p / parts),
+                (int) ((long) size * (p + 1) / parts)));
+    }
+
+    /** Runs body over rows [0, rows), in parallel when rows * width is large. */
+    static void forRows(long rows, long width, Range body) {
+        if (rows * width < PARALLEL_MIN) {
+            body.run(0, (int) rows);
+            return;
+        }
+        int parts = (int) Math.min(rows, Math.max(1, Runtime.getRuntime().availableProcessors()) * 4L);
+        IntStream.range(0, parts).parallel().forEach(p -> body.run((int) (rows * p / parts), (int) (rows * (p + 1) / parts)));
+    }
+
+    /** The array itself when its elements are one dense run in row-major order, else a row-major copy. */
+    static INDArray dense(INDArray a) {
+        boolean packed = !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length();
+        return packed ? a : a.dup('c');
+    }
+
+    /** An uninitialised row-major array like a. */
+    static INDArray like(INDArray a) {
+        return Nd4j.createUninitialized(a.dataType(), a.shape(), 'c');
+    }
+
+    static FloatBuffer floats(INDArray dense) {
+        return dense.data().asNioFloat();
+    }
+
+    static DoubleBuffer doubles(INDArray dense) {
+        return dense.data().asNioDouble();
+    }
+
+    static boolean isDouble(INDArray a) {
+        return a.dataType() == DataType.DOUBLE;
+    }
+
+    static void requireFloating(INDArray a) {
+        if (a.dataType() != DataType.FLOAT && a.dataType() != DataType.DOUBLE)
+            throw new IllegalArgumentException("expected float32 or float64, got " + a.dataType());
+    }
+}

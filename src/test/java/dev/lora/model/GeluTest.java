@@ -1,0 +1,83 @@
+package dev.lora.model;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The fused GELU against gelu_new written out in tanh form, and its slope against finite differences. */
+class GeluTest {
+    private static final double K = Math.sqrt(2.0 / Math.PI);
+
+    private static double geluNew(double x) {
+        return 0.5 * x * (1 + Math.tanh(K * (x + 0.044715 * x * x * x)));
+    }
+
+    /** Large enough to take the parallel path, with inputs across the range where GELU bends. */
+    private static double[] inputs() {
+        double[] x = new double[70_000];
+        for (int i = 0; i < x.length; i++) x[i] = -12 + 24.0 * i / (x.length - 1);
+        return x;
+    }
+
+    @Test
+    void forwardMatchesTanhFormInBothPrecisions() {
+        double[] x = inputs();
+        INDArray y64 = new Gelu().forward(Nd4j.createFromArray(x).reshape(7, x.length / 7), false);
+        double[] got = y64.data().asDouble();
+        INDArray y32 = new Gelu().forward(Nd4j.createFromArray(x).castTo(DataType.FLOAT), false);
+        float[] got32 = y32.data().asFloat();
+        for (int i = 0; i < x.length; i++) {
+            double want = geluNew(x[i]);
+            assertThat(got[i]).as("float64 at x=%s", x[i]).isCloseTo(want, within(1e-14 * Math.max(1, Math.abs(want))));
+            // The float tanh is within 3.3e-7 of tanh (scripts/reference/tanh_rational.py), and y = 0.5 x (1 + tanh).
+            assertThat((double) got32[i]).as("float32 at x=%s", x[i]).isCloseTo(want, within(3e-7 * Math.max(1, Math.abs(x[i]))));
+        }
+    }
+
+    @Test
+    void floatTanhIsWithinItsStatedErrorEverywhere() {
+        double worst = 0;
+        for (int i = -2_000_000; i <= 2_000_000; i++) {
+            float u = i * 1e-5f * 1.2f;
+            worst = Math.max(worst, Math.abs(Gelu.tanh(u) - Math.tanh(u)));
+        }
+        assertThat(worst).isLessThan(3.3e-7);
+        assertThat((double) Gelu.tanh(Float.POSITIVE_INFINITY)).isCloseTo(1, within(3.3e-7));
+        assertThat((double) Gelu.tanh(-1e30f)).isCloseTo(-1, within(3.3e-7));
+        assertThat(Gelu.tanh(Float.NaN)).isNaN();
+    }
+
+    @Test
+    void floatBackwardMatchesTheFloat64One() {
+        double[] x = inputs();
+        double[] dy = new double[x.length];
+        for (int i = 0; i < dy.length; i++) dy[i] = Math.sin(i * 0.11);
+        Gelu g64 = new Gelu(), g32 = new Gelu();
+        g64.forward(Nd4j.createFromArray(x), true);
+        g32.forward(Nd4j.createFromArray(x).castTo(DataType.FLOAT), true);
+        double[] want = g64.backward(Nd4j.createFromArray(dy)).data().asDouble();
+        float[] got = g32.backward(Nd4j.createFromArray(dy).castTo(DataType.FLOAT)).data().asFloat();
+        for (int i = 0; i < x.length; i++)
+            assertThat((double) got[i]).as("x=%s", x[i]).isCloseTo(want[i], within(2e-6 * Math.max(1, Math.abs(x[i]))));
+    }
+
+    @Test
+    void backwardMatchesFiniteDifferences() {
+        double[] x = inputs();
+        double[] dy = new double[x.length];
+        for (int i = 0; i < dy.length; i++) dy[i] = Math.cos(i * 0.37);
+        Gelu gelu = new Gelu();
+        gelu.forward(Nd4j.createFromArray(x), true);
+        double[] dx = gelu.backward(Nd4j.createFromArray(dy)).data().asDouble();
+        double h = 1e-5;
+        for (int i = 0; i < x.length; i++) {
+            // 4th-order central difference of the independent tanh form.
+            double slope = (-geluNew(x[i] + 2 * h) + 8 * geluNew(x[i] + h) - 8 * geluNew(x[i] - h) + geluNew(x[i] - 2 * h)) / (12 * h);
+            assertThat(dx[i]).as("x=%s", x[i]).isCloseTo(dy[i] * slope, within(1e-9));
+        }
+    }
+}
