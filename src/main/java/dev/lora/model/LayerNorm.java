@@ -1,9 +1,17 @@
 package dev.lora.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-/** LayerNorm over the last dimension of [N, C] rows: y = (x - mean) / sqrt(var + eps) * g + b. */
+import java.nio.FloatBuffer;
+
+/**
+ * LayerNorm over the last dimension of [N, C] rows: y = (x - mean) / sqrt(var + eps) * g + b.
+ * float32 runs as one Java loop per row (statistics summed in float64, then normalisation and affine, over
+ * a row held in cache) instead of ~8 native passes over the whole tensor; float64 keeps the op-by-op form, which is the
+ * reference the float32 loop is tested against and what the finite-difference checks run.
+ */
 public final class LayerNorm {
     private final Param gain;
     private final Param bias;
@@ -26,6 +34,78 @@ public final class LayerNorm {
     }
 
     public INDArray forward(INDArray x, boolean keep) {
+        if (Loops.isDouble(x)) return forwardOps(x, keep);
+        INDArray xs = Loops.dense(x);
+        int rows = (int) xs.size(0), width = (int) xs.size(1);
+        INDArray y = Loops.like(xs), normed = Loops.like(xs);
+        INDArray r = Nd4j.createUninitialized(xs.dataType(), rows, 1);
+        float[] g = Loops.dense(gain.value()).data().asFloat(), b = Loops.dense(bias.value()).data().asFloat();
+        FloatBuffer xb = Loops.floats(xs), yb = Loops.floats(y), nb = Loops.floats(normed), rb = Loops.floats(r);
+        Loops.forRows(rows, width, (from, to) -> {
+            float[] row = new float[width], out = new float[width];
+            for (int i = from; i < to; i++) {
+                xb.get(i * width, row, 0, width);
+                double total = 0;
+                for (int j = 0; j < width; j++) total += row[j];
+                float mean = (float) (total / width);
+                double var = 0;
+                for (int j = 0; j < width; j++) {
+                    row[j] -= mean;
+                    var += row[j] * row[j];
+                }
+                float inv = (float) (1 / Math.sqrt(var / width + eps));
+                for (int j = 0; j < width; j++) {
+                    row[j] *= inv;
+                    out[j] = row[j] * g[j] + b[j];
+                }
+                nb.put(i * width, row, 0, width);
+                yb.put(i * width, out, 0, width);
+                rb.put(i, inv);
+            }
+        });
+        if (keep) {
+            xhat = normed;
+            rstd = r;
+        }
+        return y;
+    }
+
+    /** dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), with dxhat = dy * g. */
+    public INDArray backward(INDArray dy) {
+        // Only biases can be trained (loralib's bias modes); skip the reductions for frozen ones.
+        if (gain.trainable()) gain.accumulate(dy.mul(xhat).sum(0));
+        if (bias.trainable()) bias.accumulate(dy.sum(0));
+        INDArray dx = Loops.isDouble(dy) ? backwardOps(dy) : backwardFloats(Loops.dense(dy));
+        xhat = null;
+        rstd = null;
+        return dx;
+    }
+
+    private INDArray backwardFloats(INDArray dy) {
+        int rows = (int) dy.size(0), width = (int) dy.size(1);
+        INDArray dx = Loops.like(dy);
+        float[] g = Loops.dense(gain.value()).data().asFloat();
+        FloatBuffer db = Loops.floats(dy), hb = Loops.floats(xhat), rb = Loops.floats(rstd), ob = Loops.floats(dx);
+        Loops.forRows(rows, width, (from, to) -> {
+            float[] d = new float[width], h = new float[width];
+            for (int i = from; i < to; i++) {
+                db.get(i * width, d, 0, width);
+                hb.get(i * width, h, 0, width);
+                double sumD = 0, sumDH = 0;
+                for (int j = 0; j < width; j++) {
+                    d[j] *= g[j];
+                    sumD += d[j];
+                    sumDH += d[j] * h[j];
+                }
+                float meanD = (float) (sumD / width), meanDH = (float) (sumDH / width), inv = rb.get(i);
+                for (int j = 0; j < width; j++) d[j] = inv * (d[j] - meanD - h[j] * meanDH);
+                ob.put(i * width, d, 0, width);
+            }
+        });
+        return dx;
+    }
+
+    private INDArray forwardOps(INDArray x, boolean keep) {
         INDArray centred = x.subColumnVector(x.mean(true, 1));
         INDArray variance = centred.mul(centred).mean(true, 1);
         INDArray r = Transforms.pow(variance.addi(eps), -0.5, false);
@@ -37,17 +117,10 @@ public final class LayerNorm {
         return normed.muliRowVector(gain.value()).addiRowVector(bias.value());
     }
 
-    /** dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), with dxhat = dy * g. */
-    public INDArray backward(INDArray dy) {
-        // Only biases can be trained (loralib's bias modes); skip the reductions for frozen ones.
-        if (gain.trainable()) gain.accumulate(dy.mul(xhat).sum(0));
-        if (bias.trainable()) bias.accumulate(dy.sum(0));
+    private INDArray backwardOps(INDArray dy) {
         INDArray dxhat = dy.mulRowVector(gain.value());
         INDArray meanD = dxhat.mean(true, 1);
         INDArray meanDX = dxhat.mul(xhat).mean(true, 1);
-        INDArray dx = dxhat.subiColumnVector(meanD).subi(xhat.muliColumnVector(meanDX)).muliColumnVector(rstd);
-        xhat = null;
-        rstd = null;
-        return dx;
+        return dxhat.subiColumnVector(meanD).subi(xhat.muliColumnVector(meanDX)).muliColumnVector(rstd);
     }
 }
