@@ -35,33 +35,56 @@ public final class LmLoss {
                                  double gradScale) {
         if (rows.length != targets.length) throw new IllegalArgumentException("rows and targets differ in length");
         INDArray head = model.lmHead();
-        long vocab = head.size(0);
         INDArray dHidden = gradScale != 0 ? Nd4j.zeros(hidden.dataType(), hidden.shape()) : null;
         double sum = 0;
         for (int from = 0; from < rows.length; from += CHUNK) {
             int n = Math.min(CHUNK, rows.length - from);
             int[] chunkRows = java.util.Arrays.copyOfRange(rows, from, from + n);
-            INDArray logits = Nd4j.gemm(Nd4j.pullRows(hidden, 1, chunkRows), head, false, true);
-            // log p in place (over the last dimension, the vocabulary), by ND4J's fused and stable log-softmax.
-            INDArray logp = Nd4j.getExecutioner().exec(new LogSoftMax(logits, logits))[0];
-            INDArray meanLogp = logp.mean(true, 1);
-            for (int i = 0; i < n; i++) {
-                double nll = -logp.getDouble(i, targets[from + i]);
-                sum += (1 - smoothing) * nll - smoothing * meanLogp.getDouble(i);
-            }
+            INDArray logits = Loops.dense(Nd4j.gemm(Nd4j.pullRows(hidden, 1, chunkRows), head, false, true));
+            Chunk chunk = Loops.isDouble(logits) ? chunkOps(logits, targets, from, smoothing, dHidden != null)
+                    : chunkFused(logits, targets, from, smoothing, dHidden != null);
+            sum += chunk.loss();
             if (dHidden != null) {
-                // dL/dlogits = softmax - (1 - e) * onehot - e / V; the scale goes into the gemm's alpha.
-                INDArray d = Transforms.exp(logp, false).subi(smoothing / vocab);
-                for (int i = 0; i < n; i++) {
-                    int t = targets[from + i];
-                    d.putScalar(i, t, d.getDouble(i, t) - (1 - smoothing));
-                }
+                // The scale goes into the gemm's alpha.
                 INDArray dRows = Nd4j.createUninitialized(hidden.dataType(), n, head.size(1));
-                Nd4j.gemm(d, head, dRows, false, false, gradScale, 0);
+                Nd4j.gemm(chunk.dLogits(), head, dRows, false, false, gradScale, 0);
                 // One native scatter-add of the chunk's gradient rows instead of an op per row.
                 dHidden = Nd4j.getExecutioner().exec(new ScatterAdd(dHidden, Nd4j.createFromArray(chunkRows), dRows))[0];
             }
         }
         return new Result(sum, rows.length, dHidden);
+    }
+
+    /** A chunk's summed loss and, when asked for, dL/dlogits before the gradient scale. */
+    private record Chunk(double loss, INDArray dLogits) {
+    }
+
+    private static Chunk chunkFused(INDArray logits, int[] targets, int from, double smoothing, boolean gradient) {
+        double[] rowLoss = new double[(int) logits.size(0)];
+        SmoothedCrossEntropy.rows(logits, targets, from, smoothing, gradient, rowLoss);
+        double sum = 0;
+        for (double l : rowLoss) sum += l;
+        return new Chunk(sum, gradient ? logits : null);
+    }
+
+    /** float64, the reference the float32 loop is tested against: ND4J's fused and stable log-softmax. */
+    private static Chunk chunkOps(INDArray logits, int[] targets, int from, double smoothing, boolean gradient) {
+        int n = (int) logits.size(0);
+        long vocab = logits.size(1);
+        INDArray logp = Nd4j.getExecutioner().exec(new LogSoftMax(logits, logits))[0];
+        INDArray meanLogp = logp.mean(true, 1);
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double nll = -logp.getDouble(i, targets[from + i]);
+            sum += (1 - smoothing) * nll - smoothing * meanLogp.getDouble(i);
+        }
+        if (!gradient) return new Chunk(sum, null);
+        // softmax - (1 - e) * onehot - e / V
+        INDArray d = Transforms.exp(logp, false).subi(smoothing / vocab);
+        for (int i = 0; i < n; i++) {
+            int t = targets[from + i];
+            d.putScalar(i, t, d.getDouble(i, t) - (1 - smoothing));
+        }
+        return new Chunk(sum, d);
     }
 }
