@@ -23,7 +23,8 @@ public final class Attention {
 
     public INDArray forward(INDArray x, int batch, int time, boolean keep) {
         INDArray[] heads = splitHeads(cAttn.forward(x, keep), batch, time);
-        INDArray probs = attend(heads[0], heads[1], 0);
+        INDArray probs = Nd4j.matmul(heads[0], heads[1], false, true, false);
+        CausalSoftmax.forward(probs, 1.0 / Math.sqrt(heads[0].size(3)));
         INDArray y = Nd4j.matmul(probs, heads[2]);
         if (keep) {
             q = heads[0];
@@ -53,37 +54,27 @@ public final class Attention {
     public INDArray backward(INDArray dOut) {
         INDArray dy = splitOne(cProj.backward(dOut));
         INDArray dv = Nd4j.matmul(p, dy, true, false, false);
-        INDArray dp = Nd4j.matmul(dy, v, false, true, false);
-        // Softmax backward, row by row: ds = p * (dp - sum(dp * p)).
-        long rows = dp.length() / dp.size(3);
-        INDArray dp2 = dp.reshape(rows, dp.size(3));
-        INDArray p2 = p.reshape(rows, p.size(3));
-        INDArray ds = dp2.subColumnVector(dp2.mul(p2).sum(true, 1)).muli(p2).muli(1.0 / Math.sqrt(q.size(3)))
-                .reshape(dp.shape());
+        INDArray ds = Nd4j.matmul(dy, v, false, true, false);
+        CausalSoftmax.backward(ds, p, 1.0 / Math.sqrt(q.size(3)));
         INDArray dq = Nd4j.matmul(ds, k);
         INDArray dk = Nd4j.matmul(ds, q, true, false, false);
+        long b = q.size(0), h = q.size(1), t = q.size(2), d = q.size(3);
         q = k = v = p = null;
-        return cAttn.backward(Nd4j.concat(1, mergeHeads(dq), mergeHeads(dk), mergeHeads(dv)));
+        // [B*T, 3C] is [B, T, 3, H, D]; each head gradient goes straight to its place, one copy each.
+        INDArray dQkv = Nd4j.createUninitialized(dq.dataType(), new long[]{b, t, 3, h, d}, 'c');
+        INDArray byPart = dQkv.permute(2, 0, 3, 1, 4);
+        byPart.get(NDArrayIndex.point(0)).assign(dq);
+        byPart.get(NDArrayIndex.point(1)).assign(dk);
+        byPart.get(NDArrayIndex.point(2)).assign(dv);
+        return cAttn.backward(dQkv.reshape(b * t, 3 * h * d));
     }
 
-    /** Softmax(q k^T / sqrt(d) + causal mask), for queries at positions start.. over keys 0..keys-1. */
-    private static INDArray attend(INDArray q, INDArray keys, int start) {
-        INDArray scores = Nd4j.matmul(q, keys, false, true, false).muli(1.0 / Math.sqrt(q.size(3)));
-        long bh = scores.size(0) * scores.size(1), rows = scores.size(2), cols = scores.size(3);
-        scores.reshape(bh, rows * cols).addiRowVector(CausalMask.flat((int) rows, (int) cols, start, scores.dataType()));
-        INDArray probs = Transforms.softmax(scores.reshape(bh * rows, cols), false);
-        return probs.reshape(scores.shape());
-    }
-
-    /** [B*T, 3C] to q, k, v each [B, H, T, D]. */
+    /** [B*T, 3C] to q, k, v each [B, H, T, D]: one copy of the whole [3, B, H, T, D]; each part a dense view. */
     private INDArray[] splitHeads(INDArray qkv, int batch, int time) {
         long c = qkv.size(1) / 3;
-        INDArray[] out = new INDArray[3];
-        for (int i = 0; i < 3; i++) {
-            INDArray part = qkv.get(NDArrayIndex.all(), NDArrayIndex.interval(i * c, (i + 1) * c));
-            out[i] = part.dup('c').reshape(batch, time, nHead, c / nHead).permute(0, 2, 1, 3).dup('c');
-        }
-        return out;
+        INDArray parts = Loops.dense(qkv).reshape(batch, time, 3, nHead, c / nHead).permute(2, 0, 3, 1, 4).dup('c');
+        return new INDArray[]{parts.get(NDArrayIndex.point(0)), parts.get(NDArrayIndex.point(1)),
+                parts.get(NDArrayIndex.point(2))};
     }
 
     /** [B*T, C] gradient of the merged heads to [B, H, T, D]. */

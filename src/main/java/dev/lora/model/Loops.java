@@ -2,6 +2,7 @@ package dev.lora.model;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.DoubleBuffer;
@@ -50,13 +51,53 @@ final class Loops {
 
     /** The array itself when its elements are one dense run in row-major order, else a row-major copy. */
     static INDArray dense(INDArray a) {
-        boolean packed = !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length();
+        boolean packed = a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) && a.offset() == 0
+                && a.data().length() == a.length();
         return packed ? a : a.dup('c');
+    }
+
+    /** For loops that write in place: the caller's array must already be dense. */
+    static INDArray requireDense(INDArray a) {
+        if (dense(a) != a) throw new IllegalStateException("expected a dense row-major array, got " + a.shapeInfoToString());
+        return a;
     }
 
     /** An uninitialised row-major array like a. */
     static INDArray like(INDArray a) {
         return Nd4j.createUninitialized(a.dataType(), a.shape(), 'c');
+    }
+
+    /** Reads and writes runs of a dense float32 or float64 array as doubles, so one kernel serves both. */
+    interface Doubles {
+        void load(int offset, double[] dst, int n);
+
+        void store(int offset, double[] src, int n);
+    }
+
+    static Doubles asDoubles(INDArray dense) {
+        requireFloating(dense);
+        if (isDouble(dense)) {
+            DoubleBuffer b = doubles(dense);
+            return new Doubles() {
+                public void load(int offset, double[] dst, int n) {
+                    b.get(offset, dst, 0, n);
+                }
+
+                public void store(int offset, double[] src, int n) {
+                    b.put(offset, src, 0, n);
+                }
+            };
+        }
+        FloatBuffer b = floats(dense);
+        return new Doubles() {
+            public void load(int offset, double[] dst, int n) {
+                for (int i = 0; i < n; i++) dst[i] = b.get(offset + i);
+            }
+
+            public void store(int offset, double[] src, int n) {
+                for (int i = 0; i < n; i++) b.put(offset + i, (float) src[i]);
+            }
+        };
     }
 
     static FloatBuffer floats(INDArray dense) {

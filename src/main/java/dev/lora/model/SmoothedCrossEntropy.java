@@ -8,12 +8,9 @@ import java.nio.FloatBuffer;
  * Label-smoothed cross-entropy over float32 logit rows, fused: per row one sweep for the maximum and the
  * mean, one for exp and its sum, one writing the gradient softmax - (1 - e) onehot - e / V over the logits.
  * ND4J took a log-softmax, a mean, a second exp, a subtraction and a scatter of single elements, each a
- * pass over [rows, 50257]. exp runs in float64 by {@link #expNonPositive}, which the JIT vectorises.
+ * pass over [rows, 50257]. exp runs in float64 by {@link ExpSeries}, which the JIT vectorises.
  */
 final class SmoothedCrossEntropy {
-    /** Below e^-104 a float is 0 (its smallest subnormal is 1.4e-45 = e^-103.3). */
-    private static final double FLOOR = -104;
-
     private SmoothedCrossEntropy() {
     }
 
@@ -37,7 +34,7 @@ final class SmoothedCrossEntropy {
                     total += row[j];
                 }
                 for (int j = 0; j < vocab; j++) e[j] = row[j] - (double) max;
-                expNonPositive(e, vocab);
+                ExpSeries.nonPositiveInPlace(e, vocab);
                 double sum = 0;
                 for (int j = 0; j < vocab; j++) sum += e[j];
                 double lse = max + Math.log(sum);
@@ -51,29 +48,5 @@ final class SmoothedCrossEntropy {
                 }
             }
         });
-    }
-
-    /**
-     * e^x in place for x <= 0, nearly to float64 accuracy: x is clamped at -104 (where float32 results are 0
-     * anyway), e^(x/256) is its Taylor series to degree 12 (truncation under 1.3e-15 relative on [-0.41, 0]),
-     * squared eight times (errors grow 256-fold: under 1e-12 relative). Only multiply, add and max, so the JIT
-     * vectorises it; float32 results need 6e-8.
-     */
-    static void expNonPositive(double[] x, int n) {
-        for (int i = 0; i < n; i++) {
-            double z = Math.max(x[i], FLOOR) * (1.0 / 256);
-            double p = 1 + z * (1 + z * (1.0 / 2 + z * (1.0 / 6 + z * (1.0 / 24 + z * (1.0 / 120 + z * (1.0 / 720
-                    + z * (1.0 / 5040 + z * (1.0 / 40320 + z * (1.0 / 362880 + z * (1.0 / 3628800
-                    + z * (1.0 / 39916800 + z * (1.0 / 479001600))))))))))));
-            p *= p;
-            p *= p;
-            p *= p;
-            p *= p;
-            p *= p;
-            p *= p;
-            p *= p;
-            p *= p;
-            x[i] = p;
-        }
     }
 }

@@ -13,19 +13,6 @@ import static org.assertj.core.api.Assertions.within;
 /** The fused float32 loss rows against the definition written out with Math.exp in float64. */
 class SmoothedCrossEntropyTest {
     @Test
-    void expMatchesMathExpOverTheWholeRange() {
-        int n = 200_001;
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) x[i] = -110.0 * i / (n - 1);
-        double[] e = x.clone();
-        SmoothedCrossEntropy.expNonPositive(e, n);
-        for (int i = 0; i < n; i++) {
-            double want = Math.exp(Math.max(x[i], -104));
-            assertThat(Math.abs(e[i] - want) / want).as("exp(%s)", x[i]).isLessThan(1e-12);
-        }
-    }
-
-    @Test
     void lossAndGradientMatchTheDefinition() {
         int rows = 5, vocab = 50257;
         double smoothing = 0.1;
