@@ -34,6 +34,7 @@ final class CausalSoftmax {
                 io.store(r * time, row, time);
             }
         });
+        Loops.written(scores);
     }
 
     /** dp [B, H, T, T] (dense) becomes d(scores) = scale * p * (dp - sum(dp * p)) for probabilities p. */
@@ -54,5 +55,6 @@ final class CausalSoftmax {
                 dio.store(r * time, d, time);
             }
         });
+        Loops.written(dp);
     }
 }

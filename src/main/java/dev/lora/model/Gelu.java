@@ -49,6 +49,7 @@ public final class Gelu {
                 }
             });
         }
+        Loops.written(y, th);
         if (keep) {
             x = xs;
             t = th;
@@ -81,6 +82,7 @@ public final class Gelu {
                 }
             });
         }
+        Loops.written(d);
         x = null;
         t = null;
         return d;

@@ -63,6 +63,7 @@ public final class LayerNorm {
                 rb.put(i, inv);
             }
         });
+        Loops.written(y, normed, r);
         if (keep) {
             xhat = normed;
             rstd = r;
@@ -102,6 +103,7 @@ public final class LayerNorm {
                 ob.put(i * width, d, 0, width);
             }
         });
+        Loops.written(dx);
         return dx;
     }
 

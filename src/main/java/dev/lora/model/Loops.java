@@ -1,6 +1,7 @@
 package dev.lora.model;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
@@ -76,6 +77,7 @@ final class Loops {
 
     static Doubles asDoubles(INDArray dense) {
         requireFloating(dense);
+        onHost(dense);
         if (isDouble(dense)) {
             DoubleBuffer b = doubles(dense);
             return new Doubles() {
@@ -101,11 +103,27 @@ final class Loops {
     }
 
     static FloatBuffer floats(INDArray dense) {
+        onHost(dense);
         return dense.data().asNioFloat();
     }
 
     static DoubleBuffer doubles(INDArray dense) {
+        onHost(dense);
         return dense.data().asNioDouble();
+    }
+
+    /**
+     * The loops work on host memory. On the CPU backend that is the only copy and these calls do nothing; on
+     * CUDA they sync the host copy before a loop reads it and mark arrays a loop wrote as changed on the host
+     * (not exercised here: this machine has no GPU).
+     */
+    private static void onHost(INDArray a) {
+        Nd4j.getAffinityManager().ensureLocation(a, AffinityManager.Location.HOST);
+    }
+
+    /** Call after a loop has written these arrays. */
+    static void written(INDArray... arrays) {
+        for (INDArray a : arrays) Nd4j.getAffinityManager().tagLocation(a, AffinityManager.Location.HOST);
     }
 
     static boolean isDouble(INDArray a) {

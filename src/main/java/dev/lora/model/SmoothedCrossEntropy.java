@@ -48,5 +48,6 @@ final class SmoothedCrossEntropy {
                 }
             }
         });
+        if (gradient) Loops.written(logits);
     }
 }
