@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-/** GPT-2's frozen projection y = x W + b, with W stored [in, out] as Hugging Face's Conv1D does. */
+/** GPT-2's frozen projection y = x W + b, with W [in, out] as Hugging Face's Conv1D has it (held column-major). */
 public final class Conv1D implements Linear {
     private final Param weight;
     private final Param bias;
@@ -48,8 +48,7 @@ public final class Conv1D implements Linear {
     @Override
     public INDArray forward(INDArray x, boolean keep) {
         this.x = keep ? x : null;
-        INDArray y = Nd4j.gemm(x, weight.value(), false, false);
-        return y.addiRowVector(bias.value());
+        return Gemm.times(x, weight.value()).addiRowVector(bias.value());
     }
 
     @Override
@@ -61,6 +60,6 @@ public final class Conv1D implements Linear {
         }
         // The weight is frozen (LoRA trains only adapters and, optionally, biases): no dW.
         x = null;
-        return Nd4j.gemm(dy, weight.value(), false, true);
+        return Gemm.timesTransposed(dy, weight.value());
     }
 }

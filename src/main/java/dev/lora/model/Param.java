@@ -9,7 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Param {
     private final String name;
-    private final INDArray value;
+    private INDArray value;
     private INDArray grad;
 
     public Param(String name, INDArray value) {
@@ -23,6 +23,14 @@ public final class Param {
 
     public INDArray value() {
         return value;
+    }
+
+    /** Holds the same values in another memory order ('c' row-major, 'f' column-major); frees the old copy. */
+    void relayout(char order) {
+        if (value.ordering() == order) return;
+        INDArray old = value;
+        value = old.dup(order);
+        if (old.closeable()) old.close();
     }
 
     public boolean trainable() {

@@ -98,6 +98,18 @@ class CachedDecodingTest {
         assertThat(cache.length()).isEqualTo(6);
     }
 
+    /** Generation lays the projections out column-major; the model must compute the same (to rounding) after. */
+    @Test
+    void decodingLayoutComputesTheSame() {
+        Gpt2Model model = new Gpt2Model(TinyGpt2.random(TinyGpt2.config(61, 24, 16, 2, 2), DataType.DOUBLE, 5));
+        int[][] ids = {{3, 9, 27, 1, 60, 5}};
+        INDArray before = model.logits(model.hidden(ids, false));
+        model.weights().layOutForDecoding();
+        assertThat(model.weights().get("transformer.h.1.mlp.c_fc.weight").value().ordering()).isEqualTo('f');
+        assertThat(model.weights().get("transformer.h.1.ln_1.weight").value().ordering()).isEqualTo('c');
+        assertClose(model.logits(model.hidden(ids, false)).reshape(-1), before.reshape(-1), "logits after the layout change");
+    }
+
     @Test
     void positionsAreCheckedPerRowAfterPadding() {
         Gpt2Model model = model(false);

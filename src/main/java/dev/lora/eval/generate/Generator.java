@@ -24,10 +24,12 @@ public final class Generator {
      * The generated token ids of each prompt, in prompt order, cut before the stop token. A prompt may be at
      * most n_positions - 1 tokens long; its output then has at most
      * min(maxNewTokens, n_positions - prompt length) tokens. After each batch, {@code progress} receives the
-     * number of prompts finished so far.
+     * number of prompts finished so far. Leaves the model's projection weights in the layout decoding reads
+     * fastest ({@link dev.lora.model.Gpt2Weights#layOutForDecoding}); the model computes the same either way.
      */
     public static List<int[]> generate(Gpt2Model model, List<int[]> prompts, GenerationSettings s, IntConsumer progress) {
         int[] budgets = budgets(model, prompts, s);
+        model.weights().layOutForDecoding();
         Integer[] order = IntStream.range(0, prompts.size()).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingInt(i -> prompts.get(i).length));
         int[][] out = new int[prompts.size()][];

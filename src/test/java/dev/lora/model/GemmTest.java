@@ -1,0 +1,49 @@
+package dev.lora.model;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The direct BLAS products against the same sums written out in Java, for either weight layout. */
+class GemmTest {
+    private static double[][] random(int rows, int cols, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[][] a = new double[rows][cols];
+        for (double[] row : a) for (int j = 0; j < cols; j++) row[j] = rng.nextDouble() - 0.5;
+        return a;
+    }
+
+    @ParameterizedTest(name = "{0}, weight order {1}")
+    @CsvSource({"DOUBLE, c", "DOUBLE, f", "FLOAT, c", "FLOAT, f"})
+    void productsMatchTheDefinition(DataType type, char order) {
+        int m = 7, k = 13, n = 11;
+        double[][] x = random(m, k, 1), w = random(k, n, 2), dy = random(m, n, 3);
+        INDArray wArr = Nd4j.createFromArray(w).castTo(type).dup(order);
+        assertThat(wArr.ordering()).isEqualTo(order);
+        INDArray y = Gemm.times(Nd4j.createFromArray(x).castTo(type), wArr);
+        INDArray dx = Gemm.timesTransposed(Nd4j.createFromArray(dy).castTo(type), wArr);
+        double tol = type == DataType.DOUBLE ? 1e-14 : 1e-6;
+        assertThat(y.ordering()).isEqualTo('c');
+        assertThat(y.shape()).containsExactly(m, n);
+        assertThat(dx.shape()).containsExactly(m, k);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double want = 0;
+                for (int t = 0; t < k; t++) want += x[i][t] * w[t][j];
+                assertThat(y.getDouble(i, j)).as("y[%d, %d]", i, j).isCloseTo(want, within(tol));
+            }
+            for (int t = 0; t < k; t++) {
+                double want = 0;
+                for (int j = 0; j < n; j++) want += dy[i][j] * w[t][j];
+                assertThat(dx.getDouble(i, t)).as("dx[%d, %d]", i, t).isCloseTo(want, within(tol));
+            }
+        }
+    }
+}
