@@ -1,5 +1,6 @@
 package dev.lora.lora;
 
+import dev.lora.model.Gemm;
 import dev.lora.model.Param;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,14 +27,21 @@ final class LoraDown {
             input = in;
             mask = m;
         }
-        return Nd4j.gemm(in, a.value(), false, true);
+        INDArray out = Nd4j.createUninitialized(x.dataType(), new long[]{x.size(0), a.value().size(0)}, 'c');
+        Gemm.product(1, in, false, a.value(), true, 0, out);
+        return out;
     }
 
-    /** Accumulates dA from dL/d(down) and returns the branch's contribution to dL/dx. */
-    INDArray backward(INDArray dDown) {
-        a.grad().addi(Nd4j.gemm(dDown, input, true, false));
-        INDArray dx = LoraDropout.apply(Nd4j.gemm(dDown, a.value(), false, false), mask);
+    /** Accumulates dA from dL/d(down) and adds the branch's contribution to dL/dx into {@code dx}. */
+    void backward(INDArray dDown, INDArray dx) {
+        Gemm.product(1, dDown, true, input, false, 1, a.grad());
+        if (mask == null) {
+            Gemm.product(1, dDown, false, a.value(), false, 1, dx);
+        } else {
+            INDArray dIn = Nd4j.createUninitialized(dx.dataType(), dx.shape(), 'c');
+            Gemm.product(1, dDown, false, a.value(), false, 0, dIn);
+            dx.addi(dIn.muli(mask));
+        }
         input = mask = null;
-        return dx;
     }
 }

@@ -1,6 +1,7 @@
 package dev.lora.lora;
 
 import dev.lora.model.Conv1D;
+import dev.lora.model.Gemm;
 import dev.lora.model.Linear;
 import dev.lora.model.Param;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,15 +27,18 @@ final class LoraLinear implements Linear {
         INDArray y = base.forward(x, keep);
         INDArray xaNow = down.forward(x, keep);
         xa = keep ? xaNow : null;
-        return y.addi(Nd4j.gemm(xaNow, b.value(), false, true).muli(scaling));
+        Gemm.product(scaling, xaNow, false, b.value(), true, 1, y);
+        return y;
     }
 
     @Override
     public INDArray backward(INDArray dy) {
         INDArray dx = base.backward(dy);
-        b.grad().addi(Nd4j.gemm(dy, xa, true, false).muli(scaling));
-        INDArray dDown = Nd4j.gemm(dy, b.value(), false, false).muli(scaling);
+        Gemm.product(scaling, dy, true, xa, false, 1, b.grad());
+        INDArray dDown = Nd4j.createUninitialized(xa.dataType(), xa.shape(), 'c');
+        Gemm.product(scaling, dy, false, b.value(), false, 0, dDown);
         xa = null;
-        return dx.addi(down.backward(dDown));
+        down.backward(dDown, dx);
+        return dx;
     }
 }

@@ -1,6 +1,7 @@
 package dev.lora.lora;
 
 import dev.lora.model.Conv1D;
+import dev.lora.model.Gemm;
 import dev.lora.model.Linear;
 import dev.lora.model.Param;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -36,9 +37,9 @@ final class MergedLoraLinear implements Linear {
         INDArray y = base.forward(x, keep);
         INDArray xaNow = down.forward(x, keep);
         long width = y.size(1) / 3;
+        // Each product lands in its slice of y directly: y_g += scaling * xa_g B_g^T.
         for (int g = 0; g < slices.length; g++) {
-            INDArray up = Nd4j.gemm(group(xaNow, g), rowsOfB(b.value(), g, width), false, true).muli(scaling);
-            columns(y, slices[g], width).addi(up);
+            Gemm.product(scaling, group(xaNow, g), false, rowsOfB(b.value(), g, width), true, 1, columns(y, slices[g], width));
         }
         xa = keep ? xaNow : null;
         return y;
@@ -48,14 +49,15 @@ final class MergedLoraLinear implements Linear {
     public INDArray backward(INDArray dy) {
         INDArray dx = base.backward(dy);
         long width = dy.size(1) / 3;
-        INDArray dDown = Nd4j.create(xa.dataType(), xa.shape());
+        INDArray dDown = Nd4j.createUninitialized(xa.dataType(), xa.shape(), 'c');
         for (int g = 0; g < slices.length; g++) {
-            INDArray dySlice = columns(dy, slices[g], width).dup('c');
-            rowsOfB(b.grad(), g, width).addi(Nd4j.gemm(dySlice, group(xa, g).dup('c'), true, false).muli(scaling));
-            group(dDown, g).assign(Nd4j.gemm(dySlice, rowsOfB(b.value(), g, width), false, false).muli(scaling));
+            INDArray dySlice = columns(dy, slices[g], width);
+            Gemm.product(scaling, dySlice, true, group(xa, g), false, 1, rowsOfB(b.grad(), g, width));
+            Gemm.product(scaling, dySlice, false, rowsOfB(b.value(), g, width), false, 0, group(dDown, g));
         }
         xa = null;
-        return dx.addi(down.backward(dDown));
+        down.backward(dDown, dx);
+        return dx;
     }
 
     private INDArray group(INDArray down, int g) {

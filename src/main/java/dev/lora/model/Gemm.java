@@ -12,53 +12,79 @@ import static org.bytedeco.openblas.global.openblas.cblas_dgemm;
 import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
 
 /**
- * Products of row-major activations with a projection's weight, through the OpenBLAS that ND4J's CPU backend
- * loads, called directly. The weight W is the logical [K, N] matrix, held row-major or column-major (the
- * model holds projections column-major, see {@link Gpt2Weights}); either way BLAS reads it in place. Through
- * ND4J the column-major weight cost a copy per call (peak memory +0.9 GB in training) and a result in W's
- * layout; the row-major one reads at half speed when few rows are multiplied (decoding). Other backends
- * (CUDA) go through {@link Nd4j#gemm}.
+ * Matrix products through the OpenBLAS that ND4J's CPU backend loads, called directly on the arrays' memory.
+ * Operands may be views (a block of columns, a transposed matrix) and the result may be a block of a larger
+ * matrix, accumulated into with beta: BLAS takes strides and scaling, so no operand is copied and no separate
+ * pass scales or adds the product. Through ND4J a column-major weight cost a copy per call and the result
+ * followed the weight's layout; column blocks had to be copied out first. Other backends (CUDA) go through
+ * {@link Nd4j#gemm}.
  */
-final class Gemm {
+public final class Gemm {
     private static final boolean DIRECT = Nd4j.getBackend().getClass().getName().endsWith(".CpuBackend");
 
     private Gemm() {
     }
 
     /** x [M, K] times W [K, N]: a new row-major [M, N]. */
-    static INDArray times(INDArray x, INDArray w) {
+    public static INDArray times(INDArray x, INDArray w) {
         INDArray out = Nd4j.createUninitialized(x.dataType(), new long[]{x.size(0), w.size(1)}, 'c');
-        if (!DIRECT) return Nd4j.gemm(x, w, out, false, false, 1.0, 0.0);
-        product(Loops.dense(x), w, false, out);
+        product(1, x, false, w, false, 0, out);
         return out;
     }
 
     /** dy [M, N] times W^T ([N, K]): a new row-major [M, K]. */
-    static INDArray timesTransposed(INDArray dy, INDArray w) {
+    public static INDArray timesTransposed(INDArray dy, INDArray w) {
         INDArray out = Nd4j.createUninitialized(dy.dataType(), new long[]{dy.size(0), w.size(0)}, 'c');
-        if (!DIRECT) return Nd4j.gemm(dy, w, out, false, true, 1.0, 0.0);
-        product(Loops.dense(dy), w, true, out);
+        product(1, dy, false, w, true, 0, out);
         return out;
     }
 
-    /** out = a op(W), all row-major to BLAS: a column-major W is a row-major W^T, so its transpose flag flips. */
-    private static void product(INDArray a, INDArray w, boolean transposeW, INDArray out) {
-        if (a.dataType() != w.dataType()) throw new IllegalArgumentException(a.dataType() + " activations, " + w.dataType() + " weight");
-        long rows = w.size(0), cols = w.size(1);
-        boolean rowMajor = w.stride(1) == 1 && w.stride(0) == cols;
-        boolean columnMajor = w.stride(0) == 1 && w.stride(1) == rows;
-        // (No w.transpose() here: in a workspace ND4J copies the matrix for it.)
-        if (!(rowMajor || columnMajor) || w.offset() != 0 || w.data().length() != w.length())
-            throw new IllegalArgumentException("weight is not a dense matrix: " + w.shapeInfoToString());
-        int m = (int) a.size(0), k = (int) a.size(1), n = (int) out.size(1);
-        int trans = (transposeW != columnMajor) ? CblasTrans : CblasNoTrans;
-        int ldw = (int) (columnMajor ? rows : cols);
-        if (Loops.isDouble(a)) {
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, trans, m, n, k, 1.0, (DoublePointer) a.data().addressPointer(), k,
-                    (DoublePointer) w.data().addressPointer(), ldw, 0.0, (DoublePointer) out.data().addressPointer(), n);
-        } else {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, trans, m, n, k, 1f, (FloatPointer) a.data().addressPointer(), k,
-                    (FloatPointer) w.data().addressPointer(), ldw, 0f, (FloatPointer) out.data().addressPointer(), n);
+    /** c = alpha op(a) op(b) + beta c, for 2-D arrays or views; c must have unit column stride (rows of c). */
+    public static void product(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c) {
+        if (a.dataType() != b.dataType() || a.dataType() != c.dataType())
+            throw new IllegalArgumentException("mixed types: " + a.dataType() + ", " + b.dataType() + ", " + c.dataType());
+        Layout la = Layout.of(a), lb = Layout.of(b), lc = Layout.of(c);
+        if (!DIRECT || la == null || lb == null || lc == null || lc.flipped) {
+            INDArray r = Nd4j.gemm(a.dup('c'), b.dup('c'), transA, transB);
+            c.assign(beta == 0 ? r.muli(alpha) : c.mul(beta).addi(r.muli(alpha)));
+            return;
         }
+        int m = (int) c.size(0), n = (int) c.size(1), k = (int) (transA ? a.size(0) : a.size(1));
+        int ta = (transA != la.flipped) ? CblasTrans : CblasNoTrans, tb = (transB != lb.flipped) ? CblasTrans : CblasNoTrans;
+        Loops.onHost(a);
+        Loops.onHost(b);
+        Loops.onHost(c);
+        if (Loops.isDouble(c)) {
+            cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, alpha, doubles(a), la.ld, doubles(b), lb.ld, beta, doubles(c), lc.ld);
+        } else {
+            cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, (float) alpha, floats(a), la.ld, floats(b), lb.ld, (float) beta,
+                    floats(c), lc.ld);
+        }
+        Loops.written(c);
+    }
+
+    /**
+     * How BLAS sees a 2-D array: row-major with leading dimension ld, or (flipped) the row-major transpose of
+     * a column-major array. Null when neither (no unit stride), which the caller copies.
+     */
+    private record Layout(boolean flipped, int ld) {
+        static Layout of(INDArray x) {
+            if (x.rank() != 2) throw new IllegalArgumentException("expected a matrix, got " + x.shapeInfoToString());
+            long rows = x.size(0), cols = x.size(1);
+            if ((cols == 1 || x.stride(1) == 1) && (rows == 1 || x.stride(0) >= cols))
+                return new Layout(false, (int) Math.max(rows == 1 ? cols : x.stride(0), 1));
+            if ((rows == 1 || x.stride(0) == 1) && (cols == 1 || x.stride(1) >= rows))
+                return new Layout(true, (int) Math.max(cols == 1 ? rows : x.stride(1), 1));
+            return null;
+        }
+    }
+
+    /** A view's data() is its own buffer, already at the buffer's offset; any offset beyond that is added here. */
+    private static FloatPointer floats(INDArray x) {
+        return new FloatPointer(x.data().addressPointer()).position(x.offset() - x.data().offset());
+    }
+
+    private static DoublePointer doubles(INDArray x) {
+        return new DoublePointer(x.data().addressPointer()).position(x.offset() - x.data().offset());
     }
 }

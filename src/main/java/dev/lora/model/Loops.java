@@ -117,7 +117,7 @@ final class Loops {
      * CUDA they sync the host copy before a loop reads it and mark arrays a loop wrote as changed on the host
      * (not exercised here: this machine has no GPU).
      */
-    private static void onHost(INDArray a) {
+    static void onHost(INDArray a) {
         Nd4j.getAffinityManager().ensureLocation(a, AffinityManager.Location.HOST);
     }
 

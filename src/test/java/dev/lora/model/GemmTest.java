@@ -5,6 +5,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.SplittableRandom;
 
@@ -43,6 +44,27 @@ class GemmTest {
                 double want = 0;
                 for (int j = 0; j < n; j++) want += dy[i][j] * w[t][j];
                 assertThat(dx.getDouble(i, t)).as("dx[%d, %d]", i, t).isCloseTo(want, within(tol));
+            }
+        }
+    }
+
+    /** Column blocks and transposed views in, a column block of a wider matrix accumulated into (beta = 1). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"DOUBLE", "FLOAT"})
+    void viewsAndAccumulation(DataType type) {
+        int m = 6, k = 5, n = 4;
+        double[][] wideA = random(m, 3 * k, 4), bt = random(n, k, 5), wideC = random(m, 2 * n + 3, 6);
+        INDArray a = Nd4j.createFromArray(wideA).castTo(type).get(NDArrayIndex.all(), NDArrayIndex.interval(k, 2 * k));
+        INDArray b = Nd4j.createFromArray(bt).castTo(type).transpose(); // [k, n], column-major memory
+        INDArray cArr = Nd4j.createFromArray(wideC).castTo(type);
+        INDArray c = cArr.get(NDArrayIndex.all(), NDArrayIndex.interval(n + 3, 2 * n + 3));
+        Gemm.product(0.5, a, false, b, false, 1.0, c);
+        double tol = type == DataType.DOUBLE ? 1e-14 : 1e-6;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < 2 * n + 3; j++) {
+                double want = wideC[i][j];
+                if (j >= n + 3) for (int t = 0; t < k; t++) want += 0.5 * wideA[i][k + t] * bt[j - n - 3][t];
+                assertThat(cArr.getDouble(i, j)).as("c[%d, %d]", i, j).isCloseTo(want, within(tol));
             }
         }
     }
