@@ -21,11 +21,11 @@ final class LoraDown {
 
     /** dropout(x) A^T, [N, rows of A]. */
     INDArray forward(INDArray x, boolean keep) {
-        INDArray m = dropout.mask(x);
-        INDArray in = LoraDropout.apply(x, m);
+        LoraDropout.Dropped dropped = dropout.apply(x);
+        INDArray in = dropped.input();
         if (keep) {
             input = in;
-            mask = m;
+            mask = dropped.mask();
         }
         INDArray out = Nd4j.createUninitialized(x.dataType(), new long[]{x.size(0), a.value().size(0)}, 'c');
         Gemm.product(1, in, false, a.value(), true, 0, out);

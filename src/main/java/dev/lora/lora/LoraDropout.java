@@ -1,8 +1,10 @@
 package dev.lora.lora;
 
-import org.nd4j.linalg.api.buffer.DataType;
+import dev.lora.model.Loops;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 
 import java.util.SplittableRandom;
 
@@ -12,6 +14,7 @@ import java.util.SplittableRandom;
  * hidden state and a resumed run draws exactly the masks the uninterrupted run would have.
  */
 public final class LoraDropout {
+    private static final int CHUNK = 4096;
     private final double p;
     private SplittableRandom rng;
 
@@ -28,25 +31,43 @@ public final class LoraDropout {
         rng = null;
     }
 
-    /** A mask of 0 and 1/(1-p) for x, or null when dropout is off. */
-    INDArray mask(INDArray x) {
-        if (rng == null || p == 0) return null;
-        // Drawn in Java, not by the backend's generator, so masks are the same on every backend; built in the
-        // compute type directly (no double[] and cast pass for float32).
-        double keep = 1.0 / (1.0 - p);
-        int n = (int) x.length();
-        if (x.dataType() == DataType.DOUBLE) {
-            double[] m = new double[n];
-            for (int i = 0; i < n; i++) m[i] = rng.nextDouble() < p ? 0 : keep;
-            return Nd4j.createFromArray(m).reshape(x.shape());
-        }
-        float[] m = new float[n];
-        float keepF = (float) keep;
-        for (int i = 0; i < n; i++) m[i] = rng.nextDouble() < p ? 0f : keepF;
-        return Nd4j.createFromArray(m).castTo(x.dataType()).reshape(x.shape());
+    /** x after dropout, and the mask of 0 and 1/(1-p) it was multiplied by (null when dropout is off). */
+    record Dropped(INDArray input, INDArray mask) {
     }
 
-    static INDArray apply(INDArray x, INDArray mask) {
-        return mask == null ? x : x.mul(mask);
+    /**
+     * Applies dropout to x in one sequential pass that draws the mask and writes both arrays. The mask is drawn
+     * in Java, not by the backend's generator, so masks are the same on every backend, element by element in
+     * row-major order.
+     */
+    Dropped apply(INDArray x) {
+        if (rng == null || p == 0) return new Dropped(x, null);
+        INDArray xs = Loops.dense(x), in = Loops.like(xs), mask = Loops.like(xs);
+        double keep = 1.0 / (1.0 - p);
+        int n = (int) xs.length();
+        if (Loops.isDouble(xs)) {
+            DoubleBuffer xb = Loops.doubles(xs), ib = Loops.doubles(in), mb = Loops.doubles(mask);
+            for (int i = 0; i < n; i++) {
+                double m = rng.nextDouble() < p ? 0 : keep;
+                mb.put(i, m);
+                ib.put(i, xb.get(i) * m);
+            }
+        } else {
+            FloatBuffer xb = Loops.floats(xs), ib = Loops.floats(in), mb = Loops.floats(mask);
+            float keepF = (float) keep;
+            float[] v = new float[CHUNK], m = new float[CHUNK];
+            for (int start = 0; start < n; start += CHUNK) {
+                int len = Math.min(CHUNK, n - start);
+                xb.get(start, v, 0, len);
+                for (int j = 0; j < len; j++) {
+                    m[j] = rng.nextDouble() < p ? 0f : keepF;
+                    v[j] *= m[j];
+                }
+                mb.put(start, m, 0, len);
+                ib.put(start, v, 0, len);
+            }
+        }
+        Loops.written(in, mask);
+        return new Dropped(in, mask);
     }
 }

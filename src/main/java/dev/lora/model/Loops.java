@@ -16,7 +16,7 @@ import java.util.stream.IntStream;
  * run in Java on the arrays' own buffers, split across the common fork-join pool; they never allocate
  * arrays, since ND4J workspaces belong to the calling thread.
  */
-final class Loops {
+public final class Loops {
     /** Below this many elements a loop runs on the calling thread only. */
     private static final int PARALLEL_MIN = 1 << 15;
 
@@ -51,7 +51,7 @@ final class Loops {
     }
 
     /** The array itself when its elements are one dense run in row-major order, else a row-major copy. */
-    static INDArray dense(INDArray a) {
+    public static INDArray dense(INDArray a) {
         boolean packed = a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) && a.offset() == 0
                 && a.data().length() == a.length();
         return packed ? a : a.dup('c');
@@ -64,7 +64,7 @@ final class Loops {
     }
 
     /** An uninitialised row-major array like a. */
-    static INDArray like(INDArray a) {
+    public static INDArray like(INDArray a) {
         return Nd4j.createUninitialized(a.dataType(), a.shape(), 'c');
     }
 
@@ -102,12 +102,12 @@ final class Loops {
         };
     }
 
-    static FloatBuffer floats(INDArray dense) {
+    public static FloatBuffer floats(INDArray dense) {
         onHost(dense);
         return dense.data().asNioFloat();
     }
 
-    static DoubleBuffer doubles(INDArray dense) {
+    public static DoubleBuffer doubles(INDArray dense) {
         onHost(dense);
         return dense.data().asNioDouble();
     }
@@ -122,11 +122,11 @@ final class Loops {
     }
 
     /** Call after a loop has written these arrays. */
-    static void written(INDArray... arrays) {
+    public static void written(INDArray... arrays) {
         for (INDArray a : arrays) Nd4j.getAffinityManager().tagLocation(a, AffinityManager.Location.HOST);
     }
 
-    static boolean isDouble(INDArray a) {
+    public static boolean isDouble(INDArray a) {
         return a.dataType() == DataType.DOUBLE;
     }
 
