@@ -48,7 +48,9 @@ public final class Conv1D implements Linear {
     @Override
     public INDArray forward(INDArray x, boolean keep) {
         this.x = keep ? x : null;
-        return Gemm.times(x, weight.value()).addiRowVector(bias.value());
+        INDArray y = Gemm.times(x, weight.value());
+        Loops.addRowVector(y, bias.value());
+        return y;
     }
 
     @Override

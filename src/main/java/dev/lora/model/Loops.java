@@ -68,6 +68,34 @@ public final class Loops {
         return Nd4j.createUninitialized(a.dataType(), a.shape(), 'c');
     }
 
+    /**
+     * y[i, :] += v for every row, in place (y dense row-major): one Java pass, where a native broadcast op
+     * costs more to launch than the work itself on the few rows of a decoding step.
+     */
+    static void addRowVector(INDArray y, INDArray v) {
+        int rows = (int) y.size(0), width = (int) y.size(1);
+        requireDense(y);
+        if (isDouble(y)) {
+            DoubleBuffer yb = doubles(y);
+            double[] add = dense(v).data().asDouble();
+            forRows(rows, width, (from, to) -> {
+                for (int i = from; i < to; i++) for (int j = 0; j < width; j++) yb.put(i * width + j, yb.get(i * width + j) + add[j]);
+            });
+        } else {
+            FloatBuffer yb = floats(y);
+            float[] add = dense(v).data().asFloat();
+            forRows(rows, width, (from, to) -> {
+                float[] row = new float[width];
+                for (int i = from; i < to; i++) {
+                    yb.get(i * width, row, 0, width);
+                    for (int j = 0; j < width; j++) row[j] += add[j];
+                    yb.put(i * width, row, 0, width);
+                }
+            });
+        }
+        written(y);
+    }
+
     /** Reads and writes runs of a dense float32 or float64 array as doubles, so one kernel serves both. */
     interface Doubles {
         void load(int offset, double[] dst, int n);

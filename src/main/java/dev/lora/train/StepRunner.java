@@ -5,13 +5,9 @@ import dev.lora.lora.LoraModel;
 import dev.lora.model.Gpt2Model;
 import dev.lora.model.LmLoss;
 import dev.lora.model.Param;
+import dev.lora.model.Workspaces;
 
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
@@ -34,9 +30,6 @@ public final class StepRunner {
      * reused instead of allocating and freeing thousands of native buffers per step. Parameters,
      * gradients and optimiser moments are allocated outside it and only updated in place.
      */
-    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
-            .policyLearning(LearningPolicy.FIRST_LOOP).policyAllocation(AllocationPolicy.OVERALLOCATE)
-            .overallocationLimit(0.1).policySpill(SpillPolicy.REALLOCATE).policyReset(ResetPolicy.BLOCK_LEFT).build();
     private static final String WORKSPACE_ID = "lora-train-step";
 
     /** loss: the step's training loss; tokens: real (unpadded) tokens processed; skipped: non-finite, no update. */
@@ -56,7 +49,7 @@ public final class StepRunner {
 
     /** Runs step {@code step} (0-based) at learning rate {@code lr}; a non-finite step updates nothing. */
     public Result run(long step, List<Batch> microBatches, double lr) {
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
+        try (MemoryWorkspace ws = Workspaces.open(WORKSPACE_ID)) {
             return runInWorkspace(step, microBatches, lr);
         }
     }

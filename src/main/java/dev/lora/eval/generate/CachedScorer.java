@@ -2,7 +2,9 @@ package dev.lora.eval.generate;
 
 import dev.lora.model.Gpt2Model;
 import dev.lora.model.KvCache;
+import dev.lora.model.Workspaces;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -16,6 +18,7 @@ import java.util.List;
 final class CachedScorer implements NextTokenScorer {
     /** What fills padding slots; no real token attends to them, so any valid id does. */
     private static final int PAD = 0;
+    private static final String WORKSPACE_ID = "lora-decode-step";
 
     private final Gpt2Model model;
     private KvCache cache;
@@ -37,18 +40,22 @@ final class CachedScorer implements NextTokenScorer {
         }
         // The last generated token is never fed back, hence maxNewTokens - 1 slots after the prompts.
         cache = model.newCache(pads, width + Math.max(0, maxNewTokens - 1));
-        INDArray hidden = model.hiddenCached(ids, cache);
         int[] last = new int[ids.length];
         for (int b = 0; b < last.length; b++) last[b] = b * width + width - 1;
-        return logits(Nd4j.pullRows(hidden, 1, last));
+        try (MemoryWorkspace ws = Workspaces.open(WORKSPACE_ID)) {
+            return logits(Nd4j.pullRows(model.hiddenCached(ids, cache), 1, last));
+        }
     }
 
     @Override
     public double[][] step(int[] parents, int[] tokens) {
+        // The cache's arrays are made outside the step's workspace: reordering may allocate a larger store.
         if (!isIdentity(parents)) cache.reorder(parents);
         int[][] ids = new int[tokens.length][1];
         for (int b = 0; b < tokens.length; b++) ids[b][0] = tokens[b];
-        return logits(model.hiddenCached(ids, cache));
+        try (MemoryWorkspace ws = Workspaces.open(WORKSPACE_ID)) {
+            return logits(model.hiddenCached(ids, cache));
+        }
     }
 
     private double[][] logits(INDArray hiddenRows) {

@@ -1,0 +1,41 @@
+package dev.lora.model;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LoopsTest {
+    @ParameterizedTest(name = "{0}, {1} rows")
+    @CsvSource({"FLOAT, 3", "DOUBLE, 3", "FLOAT, 200", "DOUBLE, 200"})
+    void addRowVectorAddsToEveryRow(DataType type, int rows) {
+        int width = 300; // 200 rows x 300 takes the parallel path
+        double[][] ys = new double[rows][width];
+        double[] vs = new double[width];
+        for (int j = 0; j < width; j++) {
+            vs[j] = -(j + 1);
+            for (int i = 0; i < rows; i++) ys[i][j] = i * width + j + 1;
+        }
+        INDArray y = Nd4j.createFromArray(ys).castTo(type), v = Nd4j.createFromArray(vs).castTo(type);
+        Loops.addRowVector(y, v);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < width; j++) assertThat(y.getDouble(i, j)).isEqualTo((double) (i * width + j + 1) - (j + 1));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"FLOAT", "DOUBLE"})
+    void denseCopiesOnlyWhatIsNotOneRowMajorRun(DataType type) {
+        INDArray a = Nd4j.linspace(1, 12, 12, DataType.DOUBLE).reshape(3, 4).castTo(type);
+        assertThat(Loops.dense(a)).isSameAs(a);
+        INDArray block = a.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 3));
+        INDArray copy = Loops.dense(block);
+        assertThat(copy).isNotSameAs(block).isEqualTo(block);
+        assertThat(Loops.dense(a.transpose())).isEqualTo(a.transpose());
+        assertThat(Loops.dense(a.transpose()).ordering()).isEqualTo('c');
+    }
+}
