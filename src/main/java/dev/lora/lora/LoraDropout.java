@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * hidden state and a resumed run draws exactly the masks the uninterrupted run would have.
  */
 public final class LoraDropout {
-    private static final int CHUNK = 4096;
+    private static final int BLOCK = 8192;
     private final double p;
     private SplittableRandom rng;
 
@@ -36,38 +36,54 @@ public final class LoraDropout {
     }
 
     /**
-     * Applies dropout to x in one sequential pass that draws the mask and writes both arrays. The mask is drawn
-     * in Java, not by the backend's generator, so masks are the same on every backend, element by element in
-     * row-major order.
+     * Applies dropout to x in one pass that draws the mask and writes both arrays. The mask is drawn in Java,
+     * not by the backend's generator, so masks are the same on every backend. Each block of {@value #BLOCK}
+     * elements (row-major order) has its own generator, seeded from this call's draw and the block's index, so
+     * blocks fill in parallel and the mask does not depend on the number of threads.
      */
     Dropped apply(INDArray x) {
         if (rng == null || p == 0) return new Dropped(x, null);
         INDArray xs = Loops.dense(x), in = Loops.like(xs), mask = Loops.like(xs);
+        long callSeed = rng.nextLong();
+        // A draw below this 32-bit threshold drops: probability floor(p 2^32) / 2^32.
+        long threshold = (long) Math.floor(p * 4294967296.0);
         double keep = 1.0 / (1.0 - p);
-        int n = (int) xs.length();
-        if (Loops.isDouble(xs)) {
-            DoubleBuffer xb = Loops.doubles(xs), ib = Loops.doubles(in), mb = Loops.doubles(mask);
-            for (int i = 0; i < n; i++) {
-                double m = rng.nextDouble() < p ? 0 : keep;
-                mb.put(i, m);
-                ib.put(i, xb.get(i) * m);
+        long n = xs.length();
+        boolean isDouble = Loops.isDouble(xs);
+        Loops.forRows((n + BLOCK - 1) / BLOCK, BLOCK, (firstBlock, lastBlock) -> {
+            float[] v = isDouble ? null : new float[BLOCK], m = isDouble ? null : new float[BLOCK];
+            for (int block = firstBlock; block < lastBlock; block++) {
+                SplittableRandom r = new SplittableRandom(callSeed ^ (block * 0x9E3779B97F4A7C15L));
+                int from = block * BLOCK, len = (int) Math.min(BLOCK, n - from);
+                if (isDouble) fillDoubles(Loops.doubles(xs), Loops.doubles(in), Loops.doubles(mask), from, len, r, threshold, keep);
+                else fillFloats(Loops.floats(xs), Loops.floats(in), Loops.floats(mask), from, len, r, threshold, (float) keep, v, m);
             }
-        } else {
-            FloatBuffer xb = Loops.floats(xs), ib = Loops.floats(in), mb = Loops.floats(mask);
-            float keepF = (float) keep;
-            float[] v = new float[CHUNK], m = new float[CHUNK];
-            for (int start = 0; start < n; start += CHUNK) {
-                int len = Math.min(CHUNK, n - start);
-                xb.get(start, v, 0, len);
-                for (int j = 0; j < len; j++) {
-                    m[j] = rng.nextDouble() < p ? 0f : keepF;
-                    v[j] *= m[j];
-                }
-                mb.put(start, m, 0, len);
-                ib.put(start, v, 0, len);
-            }
-        }
+        });
         Loops.written(in, mask);
         return new Dropped(in, mask);
+    }
+
+    private static boolean dropped(SplittableRandom r, long threshold) {
+        return (r.nextInt() & 0xFFFFFFFFL) < threshold;
+    }
+
+    private static void fillFloats(FloatBuffer xb, FloatBuffer ib, FloatBuffer mb, int from, int len, SplittableRandom r,
+                                   long threshold, float keep, float[] v, float[] m) {
+        xb.get(from, v, 0, len);
+        for (int j = 0; j < len; j++) {
+            m[j] = dropped(r, threshold) ? 0f : keep;
+            v[j] *= m[j];
+        }
+        mb.put(from, m, 0, len);
+        ib.put(from, v, 0, len);
+    }
+
+    private static void fillDoubles(DoubleBuffer xb, DoubleBuffer ib, DoubleBuffer mb, int from, int len, SplittableRandom r,
+                                    long threshold, double keep) {
+        for (int j = from; j < from + len; j++) {
+            double m = dropped(r, threshold) ? 0 : keep;
+            mb.put(j, m);
+            ib.put(j, xb.get(j) * m);
+        }
     }
 }

@@ -20,7 +20,7 @@ public final class Loops {
     /** Below this many elements a loop runs on the calling thread only. */
     private static final int PARALLEL_MIN = 1 << 15;
 
-    interface Range {
+    public interface Range {
         void run(int from, int to);
     }
 
@@ -41,7 +41,7 @@ public final class Loops {
     }
 
     /** Runs body over rows [0, rows), in parallel when rows * width is large. */
-    static void forRows(long rows, long width, Range body) {
+    public static void forRows(long rows, long width, Range body) {
         if (rows * width < PARALLEL_MIN) {
             body.run(0, (int) rows);
             return;
