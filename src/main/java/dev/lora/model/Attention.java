@@ -23,9 +23,9 @@ public final class Attention {
 
     public INDArray forward(INDArray x, int batch, int time, boolean keep) {
         INDArray[] heads = splitHeads(cAttn.forward(x, keep), batch, time);
-        INDArray probs = Nd4j.matmul(heads[0], heads[1], false, true, false);
+        INDArray probs = Gemm.batched(heads[0], false, heads[1], true);
         CausalSoftmax.forward(probs, 1.0 / Math.sqrt(heads[0].size(3)));
-        INDArray y = Nd4j.matmul(probs, heads[2]);
+        INDArray y = Gemm.batched(probs, false, heads[2], false);
         if (keep) {
             q = heads[0];
             k = heads[1];
@@ -44,20 +44,20 @@ public final class Attention {
         INDArray[] heads = splitHeads(cAttn.forward(x, false), batch, time);
         cache.append(heads[1], heads[2]);
         INDArray keys = cache.keys();
-        INDArray scores = Nd4j.matmul(heads[0], keys, false, true, false).muli(1.0 / Math.sqrt(heads[0].size(3)));
+        INDArray scores = Gemm.batched(heads[0], false, keys, true).muli(1.0 / Math.sqrt(heads[0].size(3)));
         long[] shape = scores.shape();
         INDArray masked = scores.reshape(mask.shape()).addi(mask).reshape(shape[0] * shape[1] * shape[2], shape[3]);
         INDArray probs = Transforms.softmax(masked, false).reshape(shape);
-        return cProj.forward(mergeHeads(Nd4j.matmul(probs, cache.values())), false);
+        return cProj.forward(mergeHeads(Gemm.batched(probs, false, cache.values(), false)), false);
     }
 
     public INDArray backward(INDArray dOut) {
         INDArray dy = splitOne(cProj.backward(dOut));
-        INDArray dv = Nd4j.matmul(p, dy, true, false, false);
-        INDArray ds = Nd4j.matmul(dy, v, false, true, false);
+        INDArray dv = Gemm.batched(p, true, dy, false);
+        INDArray ds = Gemm.batched(dy, false, v, true);
         CausalSoftmax.backward(ds, p, 1.0 / Math.sqrt(q.size(3)));
-        INDArray dq = Nd4j.matmul(ds, k);
-        INDArray dk = Nd4j.matmul(ds, q, true, false, false);
+        INDArray dq = Gemm.batched(ds, false, k, false);
+        INDArray dk = Gemm.batched(ds, true, q, false);
         long b = q.size(0), h = q.size(1), t = q.size(2), d = q.size(3);
         q = k = v = p = null;
         // [B*T, 3C] is [B, T, 3, H, D]; each head gradient goes straight to its place, one copy each.

@@ -64,17 +64,66 @@ public final class Gemm {
     }
 
     /**
+     * Batched products over the two leading dimensions: c[i, j] = op(a[i, j]) op(b[i, j]) for [B, H, *, *]
+     * arrays or views (the key/value cache's filled slots, say), into a new row-major [B, H, M, N]. One BLAS
+     * call per matrix: ND4J's batched matmul ran attention's 128 x 128 x 64 products at ~30 GFLOP/s on this
+     * machine, these calls at ~95.
+     */
+    public static INDArray batched(INDArray a, boolean transA, INDArray b, boolean transB) {
+        if (a.rank() != 4 || b.rank() != 4) throw new IllegalArgumentException("expected [B, H, rows, cols] arrays");
+        long m = transA ? a.size(3) : a.size(2), n = transB ? b.size(2) : b.size(3), k = transA ? a.size(2) : a.size(3);
+        INDArray c = Nd4j.createUninitialized(a.dataType(), new long[]{a.size(0), a.size(1), m, n}, 'c');
+        Layout la = Layout.ofLast2(a), lb = Layout.ofLast2(b);
+        if (!DIRECT || la == null || lb == null || a.dataType() != b.dataType()) {
+            return c.assign(Nd4j.matmul(a, b, transA, transB, false));
+        }
+        int ta = (transA != la.flipped) ? CblasTrans : CblasNoTrans, tb = (transB != lb.flipped) ? CblasTrans : CblasNoTrans;
+        Loops.onHost(a);
+        Loops.onHost(b);
+        boolean isDouble = Loops.isDouble(c);
+        long aBase = a.offset() - a.data().offset(), bBase = b.offset() - b.data().offset();
+        for (long i = 0; i < a.size(0); i++) {
+            for (long j = 0; j < a.size(1); j++) {
+                long ao = aBase + i * a.stride(0) + j * a.stride(1), bo = bBase + i * b.stride(0) + j * b.stride(1);
+                long co = (i * c.size(1) + j) * m * n;
+                if (isDouble) {
+                    cblas_dgemm(CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1.0,
+                            new DoublePointer(a.data().addressPointer()).position(ao), la.ld,
+                            new DoublePointer(b.data().addressPointer()).position(bo), lb.ld, 0.0,
+                            new DoublePointer(c.data().addressPointer()).position(co), (int) n);
+                } else {
+                    cblas_sgemm(CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1f,
+                            new FloatPointer(a.data().addressPointer()).position(ao), la.ld,
+                            new FloatPointer(b.data().addressPointer()).position(bo), lb.ld, 0f,
+                            new FloatPointer(c.data().addressPointer()).position(co), (int) n);
+                }
+            }
+        }
+        Loops.written(c);
+        return c;
+    }
+
+    /**
      * How BLAS sees a 2-D array: row-major with leading dimension ld, or (flipped) the row-major transpose of
      * a column-major array. Null when neither (no unit stride), which the caller copies.
      */
     private record Layout(boolean flipped, int ld) {
         static Layout of(INDArray x) {
             if (x.rank() != 2) throw new IllegalArgumentException("expected a matrix, got " + x.shapeInfoToString());
-            long rows = x.size(0), cols = x.size(1);
-            if ((cols == 1 || x.stride(1) == 1) && (rows == 1 || x.stride(0) >= cols))
-                return new Layout(false, (int) Math.max(rows == 1 ? cols : x.stride(0), 1));
-            if ((rows == 1 || x.stride(0) == 1) && (cols == 1 || x.stride(1) >= rows))
-                return new Layout(true, (int) Math.max(cols == 1 ? rows : x.stride(1), 1));
+            return of(x.size(0), x.size(1), x.stride(0), x.stride(1));
+        }
+
+        /** The layout of each matrix in the last two dimensions. */
+        static Layout ofLast2(INDArray x) {
+            int r = x.rank();
+            return of(x.size(r - 2), x.size(r - 1), x.stride(r - 2), x.stride(r - 1));
+        }
+
+        private static Layout of(long rows, long cols, long rowStride, long colStride) {
+            if ((cols == 1 || colStride == 1) && (rows == 1 || rowStride >= cols))
+                return new Layout(false, (int) Math.max(rows == 1 ? cols : rowStride, 1));
+            if ((rows == 1 || rowStride == 1) && (cols == 1 || colStride >= rows))
+                return new Layout(true, (int) Math.max(cols == 1 ? rows : colStride, 1));
             return null;
         }
     }

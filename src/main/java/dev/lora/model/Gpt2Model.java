@@ -149,7 +149,7 @@ public final class Gpt2Model {
 
     /** LM-head logits of hidden rows, [N, vocab] (tied to the base token embedding). */
     public INDArray logits(INDArray hiddenRows) {
-        return Nd4j.gemm(hiddenRows, lmHead(), false, true);
+        return Gemm.timesTransposed(hiddenRows, lmHead());
     }
 
     /** The LM head's weight [vocab, C]: the base token embedding, unless the checkpoint unties them. */

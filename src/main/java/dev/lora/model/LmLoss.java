@@ -40,14 +40,14 @@ public final class LmLoss {
         for (int from = 0; from < rows.length; from += CHUNK) {
             int n = Math.min(CHUNK, rows.length - from);
             int[] chunkRows = java.util.Arrays.copyOfRange(rows, from, from + n);
-            INDArray logits = Loops.dense(Nd4j.gemm(Nd4j.pullRows(hidden, 1, chunkRows), head, false, true));
+            INDArray logits = Gemm.timesTransposed(Nd4j.pullRows(hidden, 1, chunkRows), head);
             Chunk chunk = Loops.isDouble(logits) ? chunkOps(logits, targets, from, smoothing, dHidden != null)
                     : chunkFused(logits, targets, from, smoothing, dHidden != null);
             sum += chunk.loss();
             if (dHidden != null) {
                 // The scale goes into the gemm's alpha.
-                INDArray dRows = Nd4j.createUninitialized(hidden.dataType(), n, head.size(1));
-                Nd4j.gemm(chunk.dLogits(), head, dRows, false, false, gradScale, 0);
+                INDArray dRows = Nd4j.createUninitialized(hidden.dataType(), new long[]{n, head.size(1)}, 'c');
+                Gemm.product(gradScale, chunk.dLogits(), false, head, false, 0, dRows);
                 // One native scatter-add of the chunk's gradient rows instead of an op per row.
                 dHidden = Nd4j.getExecutioner().exec(new ScatterAdd(dHidden, Nd4j.createFromArray(chunkRows), dRows))[0];
             }

@@ -68,4 +68,38 @@ class GemmTest {
             }
         }
     }
+
+    /** Batched products over [B, H, *, *], with a view of the first rows of a larger store (as the cache's keys). */
+    @ParameterizedTest(name = "{0}, transA {1}, transB {2}")
+    @CsvSource({"DOUBLE, false, true", "FLOAT, false, true", "DOUBLE, true, false", "FLOAT, false, false"})
+    void batchedMatchesPerMatrixDefinition(DataType type, boolean transA, boolean transB) {
+        int b = 2, h = 3, m = 4, k = 5, n = 6, capacity = 9;
+        SplittableRandom rng = new SplittableRandom(8);
+        double[] av = new double[b * h * m * k], store = new double[b * h * capacity * Math.max(k, n)];
+        for (int i = 0; i < av.length; i++) av[i] = rng.nextDouble() - 0.5;
+        for (int i = 0; i < store.length; i++) store[i] = rng.nextDouble() - 0.5;
+        INDArray a = Nd4j.createFromArray(av).castTo(type).reshape(b, h, transA ? k : m, transA ? m : k);
+        long bRows = transB ? n : k, bCols = transB ? k : n;
+        INDArray full = Nd4j.createFromArray(store).castTo(type).reshape(b, h, capacity, store.length / (b * h * capacity))
+                .get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, bCols));
+        INDArray bView = full.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, bRows), NDArrayIndex.all());
+        INDArray c = Gemm.batched(a, transA, bView, transB);
+        assertThat(c.shape()).containsExactly(b, h, m, n);
+        double tol = type == DataType.DOUBLE ? 1e-14 : 1e-6;
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < h; j++) {
+                for (int r = 0; r < m; r++) {
+                    for (int col = 0; col < n; col++) {
+                        double want = 0;
+                        for (int t = 0; t < k; t++) {
+                            double x = transA ? a.getDouble(i, j, t, r) : a.getDouble(i, j, r, t);
+                            double y = transB ? bView.getDouble(i, j, col, t) : bView.getDouble(i, j, t, col);
+                            want += x * y;
+                        }
+                        assertThat(c.getDouble(i, j, r, col)).as("c[%d, %d, %d, %d]", i, j, r, col).isCloseTo(want, within(tol));
+                    }
+                }
+            }
+        }
+    }
 }
