@@ -39,6 +39,8 @@ def parse_args():
     p.add_argument("--dtype", choices=["float32", "float64"], default="float32")
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--generate", action="store_true", help="also time beam search (beam 10, 64 new tokens)")
+    p.add_argument("--as-installed", action="store_true",
+                   help="leave OMP_WAIT_POLICY unset (libgomp's default spin-waiting), as a plain `python3` run has it")
     a = p.parse_args()
     if a.batch < 1 or a.seq < 2 or a.seq > POSITIONS or a.steps < 1 or a.warmup < 0 or a.threads < 1:
         p.error("need batch >= 1, 2 <= seq <= 1024, steps >= 1, warmup >= 0, threads >= 1")
@@ -52,7 +54,10 @@ os.environ["OMP_NUM_THREADS"] = os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.th
 # Two pools then share the cores, torch's OpenMP one and OpenBLAS's; with libgomp's default spin-waiting,
 # OpenMP workers spin while OpenBLAS wants the core, and small ops (decoding) get up to 8x slower. Wheels
 # built on MKL share one pool and never see this; passive waiting gives Debian's build the same speed.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+if ARGS.as_installed:
+    os.environ.pop("OMP_WAIT_POLICY", None)
+else:
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402

@@ -22,17 +22,17 @@ public final class Attention {
     }
 
     public INDArray forward(INDArray x, int batch, int time, boolean keep) {
-        INDArray[] heads = splitHeads(cAttn.forward(x, keep), batch, time);
+        INDArray[] heads = heads(cAttn.forward(x, keep), batch, time);
         INDArray probs = Gemm.batched(heads[0], false, heads[1], true);
         CausalSoftmax.forward(probs, 1.0 / Math.sqrt(heads[0].size(3)));
-        INDArray y = Gemm.batched(probs, false, heads[2], false);
+        INDArray merged = attendValues(probs, heads[2], batch, time);
         if (keep) {
             q = heads[0];
             k = heads[1];
             v = heads[2];
             p = probs;
         }
-        return cProj.forward(mergeHeads(y), keep);
+        return cProj.forward(merged, keep);
     }
 
     /**
@@ -41,51 +41,48 @@ public final class Attention {
      * {@link KvCache#attentionMask}), shared by all layers.
      */
     public INDArray forwardCached(INDArray x, int batch, int time, KvCache.Layer cache, INDArray mask) {
-        INDArray[] heads = splitHeads(cAttn.forward(x, false), batch, time);
+        INDArray[] heads = heads(cAttn.forward(x, false), batch, time);
         cache.append(heads[1], heads[2]);
         INDArray keys = cache.keys();
         INDArray scores = Gemm.batched(heads[0], false, keys, true).muli(1.0 / Math.sqrt(heads[0].size(3)));
         long[] shape = scores.shape();
         INDArray masked = scores.reshape(mask.shape()).addi(mask).reshape(shape[0] * shape[1] * shape[2], shape[3]);
         INDArray probs = Transforms.softmax(masked, false).reshape(shape);
-        return cProj.forward(mergeHeads(Gemm.batched(probs, false, cache.values(), false)), false);
+        return cProj.forward(attendValues(probs, cache.values(), batch, time), false);
     }
 
     public INDArray backward(INDArray dOut) {
-        INDArray dy = splitOne(cProj.backward(dOut));
-        INDArray dv = Gemm.batched(p, true, dy, false);
-        INDArray ds = Gemm.batched(dy, false, v, true);
-        CausalSoftmax.backward(ds, p, 1.0 / Math.sqrt(q.size(3)));
-        INDArray dq = Gemm.batched(ds, false, k, false);
-        INDArray dk = Gemm.batched(ds, true, q, false);
+        INDArray dRows = Loops.dense(cProj.backward(dOut));
         long b = q.size(0), h = q.size(1), t = q.size(2), d = q.size(3);
-        q = k = v = p = null;
-        // [B*T, 3C] is [B, T, 3, H, D]; each head gradient goes straight to its place, one copy each.
-        INDArray dQkv = Nd4j.createUninitialized(dq.dataType(), new long[]{b, t, 3, h, d}, 'c');
+        INDArray dy = dRows.reshape(b, t, h, d).permute(0, 2, 1, 3);
+        // [B*T, 3C] is [B, T, 3, H, D]: each head gradient is written straight to its place.
+        INDArray dQkv = Nd4j.createUninitialized(dRows.dataType(), new long[]{b, t, 3, h, d}, 'c');
         INDArray byPart = dQkv.permute(2, 0, 3, 1, 4);
-        byPart.get(NDArrayIndex.point(0)).assign(dq);
-        byPart.get(NDArrayIndex.point(1)).assign(dk);
-        byPart.get(NDArrayIndex.point(2)).assign(dv);
+        Gemm.batchedInto(p, true, dy, false, byPart.get(NDArrayIndex.point(2)));
+        INDArray ds = Gemm.batched(dy, false, v, true);
+        CausalSoftmax.backward(ds, p, 1.0 / Math.sqrt(d));
+        Gemm.batchedInto(ds, false, k, false, byPart.get(NDArrayIndex.point(0)));
+        Gemm.batchedInto(ds, true, q, false, byPart.get(NDArrayIndex.point(1)));
+        q = k = v = p = null;
         return cAttn.backward(dQkv.reshape(b * t, 3 * h * d));
     }
 
-    /** [B*T, 3C] to q, k, v each [B, H, T, D]: one copy of the whole [3, B, H, T, D]; each part a dense view. */
-    private INDArray[] splitHeads(INDArray qkv, int batch, int time) {
+    /**
+     * [B*T, 3C] seen as q, k, v, each [B, H, T, D]: views of [B, T, 3, H, D], not copies; the products read
+     * them through their strides.
+     */
+    private INDArray[] heads(INDArray qkv, int batch, int time) {
         long c = qkv.size(1) / 3;
-        INDArray parts = Loops.dense(qkv).reshape(batch, time, 3, nHead, c / nHead).permute(2, 0, 3, 1, 4).dup('c');
+        INDArray parts = Loops.dense(qkv).reshape(batch, time, 3, nHead, c / nHead).permute(2, 0, 3, 1, 4);
         return new INDArray[]{parts.get(NDArrayIndex.point(0)), parts.get(NDArrayIndex.point(1)),
                 parts.get(NDArrayIndex.point(2))};
     }
 
-    /** [B*T, C] gradient of the merged heads to [B, H, T, D]. */
-    private INDArray splitOne(INDArray rows) {
-        long b = q.size(0), t = q.size(2);
-        return rows.reshape(b, t, nHead, rows.size(1) / nHead).permute(0, 2, 1, 3).dup('c');
-    }
-
-    /** [B, H, T, D] to [B*T, H*D]. */
-    private static INDArray mergeHeads(INDArray y) {
-        long b = y.size(0), h = y.size(1), t = y.size(2), d = y.size(3);
-        return y.permute(0, 2, 1, 3).dup('c').reshape(b * t, h * d);
+    /** probs . values, written as merged heads [B*T, H*D] (through a [B, H, T, D] view of [B, T, H, D]). */
+    private INDArray attendValues(INDArray probs, INDArray values, int batch, int time) {
+        long h = values.size(1), d = values.size(3);
+        INDArray merged = Nd4j.createUninitialized(probs.dataType(), new long[]{batch, time, h, d}, 'c');
+        Gemm.batchedInto(probs, false, values, false, merged.permute(0, 2, 1, 3));
+        return merged.reshape((long) batch * time, h * d);
     }
 }

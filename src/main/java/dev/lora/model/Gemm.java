@@ -71,36 +71,49 @@ public final class Gemm {
      */
     public static INDArray batched(INDArray a, boolean transA, INDArray b, boolean transB) {
         if (a.rank() != 4 || b.rank() != 4) throw new IllegalArgumentException("expected [B, H, rows, cols] arrays");
-        long m = transA ? a.size(3) : a.size(2), n = transB ? b.size(2) : b.size(3), k = transA ? a.size(2) : a.size(3);
+        long m = transA ? a.size(3) : a.size(2), n = transB ? b.size(2) : b.size(3);
         INDArray c = Nd4j.createUninitialized(a.dataType(), new long[]{a.size(0), a.size(1), m, n}, 'c');
-        Layout la = Layout.ofLast2(a), lb = Layout.ofLast2(b);
-        if (!DIRECT || la == null || lb == null || a.dataType() != b.dataType()) {
-            return c.assign(Nd4j.matmul(a, b, transA, transB, false));
+        batchedInto(a, transA, b, transB, c);
+        return c;
+    }
+
+    /**
+     * As {@link #batched}, written into c: a [B, H, M, N] array or view whose matrices have unit column stride,
+     * e.g. heads laid out as [B, T, H, D] and viewed as [B, H, T, D], so the result needs no copy to merge them.
+     */
+    public static void batchedInto(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c) {
+        if (a.rank() != 4 || b.rank() != 4 || c.rank() != 4) throw new IllegalArgumentException("expected [B, H, rows, cols] arrays");
+        long m = c.size(2), n = c.size(3), k = transA ? a.size(2) : a.size(3);
+        Layout la = Layout.ofLast2(a), lb = Layout.ofLast2(b), lc = Layout.ofLast2(c);
+        if (!DIRECT || la == null || lb == null || lc == null || lc.flipped || a.dataType() != b.dataType()
+                || a.dataType() != c.dataType()) {
+            c.assign(Nd4j.matmul(a, b, transA, transB, false));
+            return;
         }
         int ta = (transA != la.flipped) ? CblasTrans : CblasNoTrans, tb = (transB != lb.flipped) ? CblasTrans : CblasNoTrans;
         Loops.onHost(a);
         Loops.onHost(b);
+        Loops.onHost(c);
         boolean isDouble = Loops.isDouble(c);
-        long aBase = a.offset() - a.data().offset(), bBase = b.offset() - b.data().offset();
-        for (long i = 0; i < a.size(0); i++) {
-            for (long j = 0; j < a.size(1); j++) {
+        long aBase = a.offset() - a.data().offset(), bBase = b.offset() - b.data().offset(), cBase = c.offset() - c.data().offset();
+        for (long i = 0; i < c.size(0); i++) {
+            for (long j = 0; j < c.size(1); j++) {
                 long ao = aBase + i * a.stride(0) + j * a.stride(1), bo = bBase + i * b.stride(0) + j * b.stride(1);
-                long co = (i * c.size(1) + j) * m * n;
+                long co = cBase + i * c.stride(0) + j * c.stride(1);
                 if (isDouble) {
                     cblas_dgemm(CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1.0,
                             new DoublePointer(a.data().addressPointer()).position(ao), la.ld,
                             new DoublePointer(b.data().addressPointer()).position(bo), lb.ld, 0.0,
-                            new DoublePointer(c.data().addressPointer()).position(co), (int) n);
+                            new DoublePointer(c.data().addressPointer()).position(co), lc.ld);
                 } else {
                     cblas_sgemm(CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1f,
                             new FloatPointer(a.data().addressPointer()).position(ao), la.ld,
                             new FloatPointer(b.data().addressPointer()).position(bo), lb.ld, 0f,
-                            new FloatPointer(c.data().addressPointer()).position(co), (int) n);
+                            new FloatPointer(c.data().addressPointer()).position(co), lc.ld);
                 }
             }
         }
         Loops.written(c);
-        return c;
     }
 
     /**
