@@ -96,20 +96,23 @@ public final class Gemm {
         Loops.onHost(c);
         boolean isDouble = Loops.isDouble(c);
         long aBase = a.offset() - a.data().offset(), bBase = b.offset() - b.data().offset(), cBase = c.offset() - c.data().offset();
+        // One pointer per operand, moved for each matrix: attention makes thousands of these calls per step.
+        DoublePointer ad = isDouble ? new DoublePointer(a.data().addressPointer()) : null;
+        DoublePointer bd = isDouble ? new DoublePointer(b.data().addressPointer()) : null;
+        DoublePointer cd = isDouble ? new DoublePointer(c.data().addressPointer()) : null;
+        FloatPointer af = isDouble ? null : new FloatPointer(a.data().addressPointer());
+        FloatPointer bf = isDouble ? null : new FloatPointer(b.data().addressPointer());
+        FloatPointer cf = isDouble ? null : new FloatPointer(c.data().addressPointer());
         for (long i = 0; i < c.size(0); i++) {
             for (long j = 0; j < c.size(1); j++) {
                 long ao = aBase + i * a.stride(0) + j * a.stride(1), bo = bBase + i * b.stride(0) + j * b.stride(1);
                 long co = cBase + i * c.stride(0) + j * c.stride(1);
                 if (isDouble) {
-                    cblas_dgemm(CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1.0,
-                            new DoublePointer(a.data().addressPointer()).position(ao), la.ld,
-                            new DoublePointer(b.data().addressPointer()).position(bo), lb.ld, 0.0,
-                            new DoublePointer(c.data().addressPointer()).position(co), lc.ld);
+                    cblas_dgemm(CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1.0, ad.position(ao), la.ld,
+                            bd.position(bo), lb.ld, 0.0, cd.position(co), lc.ld);
                 } else {
-                    cblas_sgemm(CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1f,
-                            new FloatPointer(a.data().addressPointer()).position(ao), la.ld,
-                            new FloatPointer(b.data().addressPointer()).position(bo), lb.ld, 0f,
-                            new FloatPointer(c.data().addressPointer()).position(co), lc.ld);
+                    cblas_sgemm(CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1f, af.position(ao), la.ld,
+                            bf.position(bo), lb.ld, 0f, cf.position(co), lc.ld);
                 }
             }
         }
