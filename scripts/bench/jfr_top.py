@@ -3,7 +3,8 @@
 
 ND4J does its work in native code, which JFR's jdk.ExecutionSample never sees; jdk.NativeMethodSample
 does, with the Java stack that called into native code. Both are counted here and each sample is charged
-(a) to the innermost dev.lora frame, which names the layer and operation (Conv1D.forward:NN, Gelu...),
+(a) to the innermost dev.lora frame, which names the layer and operation (Conv1D.forward:NN, Gelu...;
+model.Gemm, which only calls BLAS, is skipped for its caller),
 and (b) to the innermost frame outside dev.lora, which names the ND4J entry point (gemm, exec of a
 transform, a dup, an allocation, a deallocation). GC pauses are added from jdk.GarbageCollection.
 
@@ -33,6 +34,8 @@ def kind(mine, stack):
     names = {name for name, _ in stack}
     if cls == "StepRunner":
         return "StepRunner: workspace open/close (mostly the first step, which sizes it)"
+    if any(n.startswith("org.bytedeco.openblas.global.openblas.cblas_") for n in names):
+        return f"{cls}: batched matmul" if "dev.lora.model.Gemm.batchedInto" in names else f"{cls}: gemm"
     if "org.nd4j.linalg.factory.Nd4j.gemm" in names:
         return f"{cls}: gemm"
     if "org.nd4j.linalg.factory.Nd4j.matmul" in names:
@@ -59,7 +62,9 @@ def main():
         if thread != "main":
             continue
         stack = list(frames(e))
-        mine = next((f"{name}:{line}" for name, line in stack if name.startswith("dev.lora.")), None)
+        # model.Gemm only forwards to BLAS: charge its samples to the layer that called it.
+        mine = next((f"{name}:{line}" for name, line in stack
+                     if name.startswith("dev.lora.") and not name.startswith("dev.lora.model.Gemm.")), None)
         # Only the optimiser steps: not model building, not the gemm probe. JFR keeps the innermost frames
         # of a deep stack, so a step's sample may have lost StepRunner.run; look for what is not a step.
         if mine is None or mine.startswith(("dev.lora.bench", "dev.lora.cli")) \
