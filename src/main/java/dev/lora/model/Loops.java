@@ -13,8 +13,8 @@ import java.util.stream.IntStream;
 /**
  * Fused loops over the memory of dense ND4J arrays, for the elementwise and per-row work that ND4J would do
  * as several passes (one native op per arithmetic step, each reading and writing the whole tensor). The loops
- * run in Java on the arrays' own buffers, split across the common fork-join pool; they never allocate
- * arrays, since ND4J workspaces belong to the calling thread.
+ * run in Java on the arrays' own buffers, split across the common fork-join pool. Arrays are made on the
+ * calling thread before a loop starts, never inside a loop body: ND4J workspaces belong to the thread.
  */
 public final class Loops {
     /** Below this many elements a loop runs on the calling thread only. */
