@@ -102,4 +102,24 @@ class GemmTest {
             }
         }
     }
+
+    /** An operand BLAS cannot read in place (every other column) goes through a copy, with alpha and beta kept. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"DOUBLE", "FLOAT"})
+    void operandsWithoutAUnitStrideAreCopied(DataType type) {
+        int m = 3, k = 4, n = 5;
+        double[][] wideA = random(m, 2 * k, 9), b = random(k, n, 10), c0 = random(m, n, 11);
+        INDArray a = Nd4j.createFromArray(wideA).castTo(type).get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2, 2 * k));
+        assertThat(a.stride(1)).isEqualTo(2);
+        INDArray c = Nd4j.createFromArray(c0).castTo(type);
+        Gemm.product(2.0, a, false, Nd4j.createFromArray(b).castTo(type), false, 0.5, c);
+        double tol = type == DataType.DOUBLE ? 1e-14 : 1e-6;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double want = 0.5 * c0[i][j];
+                for (int t = 0; t < k; t++) want += 2.0 * wideA[i][2 * t] * b[t][j];
+                assertThat(c.getDouble(i, j)).as("c[%d, %d]", i, j).isCloseTo(want, within(tol));
+            }
+        }
+    }
 }
