@@ -5,6 +5,8 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
+
 import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas.CblasTrans;
@@ -43,6 +45,7 @@ public final class Gemm {
     public static void product(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c) {
         if (a.dataType() != b.dataType() || a.dataType() != c.dataType())
             throw new IllegalArgumentException("mixed types: " + a.dataType() + ", " + b.dataType() + ", " + c.dataType());
+        checkShapes(a.size(0), a.size(1), transA, b.size(0), b.size(1), transB, c.size(0), c.size(1));
         Layout la = Layout.of(a), lb = Layout.of(b), lc = Layout.of(c);
         if (!DIRECT || la == null || lb == null || lc == null || lc.flipped) {
             INDArray r = Nd4j.gemm(a.dup('c'), b.dup('c'), transA, transB);
@@ -84,6 +87,12 @@ public final class Gemm {
     public static void batchedInto(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c) {
         if (a.rank() != 4 || b.rank() != 4 || c.rank() != 4) throw new IllegalArgumentException("expected [B, H, rows, cols] arrays");
         long m = c.size(2), n = c.size(3), k = transA ? a.size(2) : a.size(3);
+        checkShapes(a.size(2), a.size(3), transA, b.size(2), b.size(3), transB, m, n);
+        for (int d = 0; d < 2; d++) {
+            if (a.size(d) != c.size(d) || b.size(d) != c.size(d))
+                throw new IllegalArgumentException("batch dimensions differ: " + Arrays.toString(a.shape()) + ", "
+                        + Arrays.toString(b.shape()) + " -> " + Arrays.toString(c.shape()));
+        }
         Layout la = Layout.ofLast2(a), lb = Layout.ofLast2(b), lc = Layout.ofLast2(c);
         if (!DIRECT || la == null || lb == null || lc == null || lc.flipped || a.dataType() != b.dataType()
                 || a.dataType() != c.dataType()) {
@@ -117,6 +126,15 @@ public final class Gemm {
             }
         }
         Loops.written(c);
+    }
+
+    /** BLAS would read past the arrays if these disagreed, so they are checked before every call. */
+    private static void checkShapes(long aRows, long aCols, boolean transA, long bRows, long bCols, boolean transB,
+                                    long cRows, long cCols) {
+        long m = transA ? aCols : aRows, k = transA ? aRows : aCols, kb = transB ? bCols : bRows, n = transB ? bRows : bCols;
+        if (k != kb || m != cRows || n != cCols) {
+            throw new IllegalArgumentException("product of " + m + "x" + k + " and " + kb + "x" + n + " into " + cRows + "x" + cCols);
+        }
     }
 
     /**

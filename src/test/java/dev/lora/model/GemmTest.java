@@ -1,5 +1,6 @@
 package dev.lora.model;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -10,6 +11,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /** The direct BLAS products against the same sums written out in Java, for either weight layout. */
@@ -121,5 +123,14 @@ class GemmTest {
                 assertThat(c.getDouble(i, j)).as("c[%d, %d]", i, j).isCloseTo(want, within(tol));
             }
         }
+    }
+
+    @Test
+    void mismatchedShapesAreRefusedBeforeBlasSeesThem() {
+        INDArray a = Nd4j.create(DataType.FLOAT, 3, 4), b = Nd4j.create(DataType.FLOAT, 5, 6);
+        assertThatThrownBy(() -> Gemm.times(a, b))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3x4 and 5x6");
+        assertThatThrownBy(() -> Gemm.batched(Nd4j.create(DataType.FLOAT, 2, 3, 4, 5), false,
+                Nd4j.create(DataType.FLOAT, 2, 4, 5, 6), false)).isInstanceOf(IllegalArgumentException.class);
     }
 }
