@@ -27,9 +27,7 @@ final class LoraDown {
             input = in;
             mask = dropped.mask();
         }
-        INDArray out = Nd4j.createUninitialized(x.dataType(), new long[]{x.size(0), a.value().size(0)}, 'c');
-        Gemm.product(1, in, false, a.value(), true, 0, out);
-        return out;
+        return Gemm.timesTransposed(in, a.value());
     }
 
     /** Accumulates dA from dL/d(down) and adds the branch's contribution to dL/dx into {@code dx}. */

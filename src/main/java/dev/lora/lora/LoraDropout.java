@@ -50,13 +50,17 @@ public final class LoraDropout {
         double keep = 1.0 / (1.0 - p);
         long n = xs.length();
         boolean isDouble = Loops.isDouble(xs);
+        DoubleBuffer xd = isDouble ? Loops.doubles(xs) : null, id = isDouble ? Loops.doubles(in) : null;
+        DoubleBuffer md = isDouble ? Loops.doubles(mask) : null;
+        FloatBuffer xf = isDouble ? null : Loops.floats(xs), inf = isDouble ? null : Loops.floats(in);
+        FloatBuffer mf = isDouble ? null : Loops.floats(mask);
         Loops.forRows((n + BLOCK - 1) / BLOCK, BLOCK, (firstBlock, lastBlock) -> {
             float[] v = isDouble ? null : new float[BLOCK], m = isDouble ? null : new float[BLOCK];
             for (int block = firstBlock; block < lastBlock; block++) {
                 SplittableRandom r = new SplittableRandom(callSeed ^ (block * 0x9E3779B97F4A7C15L));
                 int from = block * BLOCK, len = (int) Math.min(BLOCK, n - from);
-                if (isDouble) fillDoubles(Loops.doubles(xs), Loops.doubles(in), Loops.doubles(mask), from, len, r, threshold, keep);
-                else fillFloats(Loops.floats(xs), Loops.floats(in), Loops.floats(mask), from, len, r, threshold, (float) keep, v, m);
+                if (isDouble) fillDoubles(xd, id, md, from, len, r, threshold, keep);
+                else fillFloats(xf, inf, mf, from, len, r, threshold, (float) keep, v, m);
             }
         });
         Loops.written(in, mask);

@@ -4,7 +4,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-/** GPT-2's frozen projection y = x W + b, with W [in, out] as Hugging Face's Conv1D has it (held column-major). */
+/**
+ * GPT-2's frozen projection y = x W + b, with W [in, out] as Hugging Face's Conv1D has it: row-major, or
+ * column-major once generation has laid it out for decoding ({@link Gpt2Weights#layOutForDecoding}).
+ */
 public final class Conv1D implements Linear {
     private final Param weight;
     private final Param bias;

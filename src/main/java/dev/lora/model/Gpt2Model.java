@@ -2,11 +2,6 @@ package dev.lora.model;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -95,7 +90,7 @@ public final class Gpt2Model {
                 dx = blocks.get(i).backward(dx);
                 continue;
             }
-            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(BLOCK_BACKWARD, "lora-block-backward")) {
+            try (MemoryWorkspace ws = Workspaces.open("lora-block-backward")) {
                 dx = blocks.get(i).backward(dx).leverageTo(outer.getId());
             }
         }
@@ -103,9 +98,6 @@ public final class Gpt2Model {
         keptShape = null;
     }
 
-    private static final WorkspaceConfiguration BLOCK_BACKWARD = WorkspaceConfiguration.builder()
-            .policyLearning(LearningPolicy.FIRST_LOOP).policyAllocation(AllocationPolicy.OVERALLOCATE)
-            .overallocationLimit(0.1).policySpill(SpillPolicy.REALLOCATE).policyReset(ResetPolicy.BLOCK_LEFT).build();
 
     /** A cache for incremental decoding of {@code batch} rows of up to {@code capacity} positions. */
     public KvCache newCache(int batch, int capacity) {

@@ -8,7 +8,6 @@ import dev.lora.model.Param;
 import dev.lora.model.Workspaces;
 
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
 
