@@ -3,11 +3,15 @@ package dev.lora.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
 
 /** The files written by scripts/reference/make_io_fixtures.py, and the values PyTorch stored beside them. */
 final class Fixtures {
@@ -51,6 +55,19 @@ final class Fixtures {
         float[] out = new float[raw.length];
         for (int i = 0; i < raw.length; i++) out[i] = Float.intBitsToFloat(raw[i]);
         return out;
+    }
+
+    /** The tensors are exactly those PyTorch listed, in its order, each with its dtype, shape and bit pattern. */
+    static void assertTensorsMatch(Map<String, Tensor> tensors, JsonNode expected) {
+        assertThat(tensors.keySet()).containsExactlyElementsOf(() -> expected.fieldNames());
+        for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            Tensor t = tensors.get(e.getKey());
+            assertThat(t.name()).isEqualTo(e.getKey());
+            assertThat(t.dtype().name()).as(e.getKey()).isEqualTo(e.getValue().get("dtype").textValue());
+            assertThat(t.shape()).as(e.getKey()).containsExactly(longs(e.getValue().get("shape")));
+            assertThat(bitsOf(t.data())).as(e.getKey()).containsExactly(ints(e.getValue().get("bits")));
+        }
     }
 
     static int[] bitsOf(float[] values) {

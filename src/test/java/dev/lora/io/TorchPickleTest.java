@@ -35,15 +35,7 @@ class TorchPickleTest {
         JsonNode expected = EXPECTED.get(name).get("tensors");
         Map<String, Tensor> tensors = TorchPickle.load(Fixtures.path("torch/" + name)).stateDict();
 
-        assertThat(tensors.keySet()).containsExactlyElementsOf(() -> expected.fieldNames());
-        for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            Tensor t = tensors.get(e.getKey());
-            assertThat(t.name()).isEqualTo(e.getKey());
-            assertThat(t.dtype().name()).as(e.getKey()).isEqualTo(e.getValue().get("dtype").textValue());
-            assertThat(t.shape()).as(e.getKey()).containsExactly(Fixtures.longs(e.getValue().get("shape")));
-            assertThat(Fixtures.bitsOf(t.data())).as(e.getKey()).containsExactly(Fixtures.ints(e.getValue().get("bits")));
-        }
+        Fixtures.assertTensorsMatch(tensors, expected);
     }
 
     @Test
