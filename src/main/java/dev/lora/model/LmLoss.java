@@ -13,7 +13,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * whole batch never exists.
  */
 public final class LmLoss {
-    private static final int CHUNK = 256;
+    /** Rows of logits made at a time. */
+    public static final int CHUNK = 256;
 
     private LmLoss() {
     }

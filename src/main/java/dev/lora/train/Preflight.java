@@ -7,6 +7,7 @@ import dev.lora.config.LoraTarget;
 import dev.lora.config.RunConfig;
 import dev.lora.io.InputError;
 import dev.lora.model.Gpt2Config;
+import dev.lora.model.LmLoss;
 import org.bytedeco.javacpp.Pointer;
 
 import java.io.IOException;
@@ -30,8 +31,6 @@ import java.util.function.ToLongFunction;
  * to their longest example, so the estimate uses the longest example in the data, not data.max_seq_len.
  */
 public final class Preflight {
-    /** Rows of logits LmLoss makes at a time. */
-    private static final int LOSS_CHUNK = 256;
     /** The JVM, ND4J's libraries and everything that is not a tensor. */
     private static final long OVERHEAD = 256L << 20;
     private static final long DISK_MARGIN = 1L << 20;
@@ -96,7 +95,7 @@ public final class Preflight {
         int batch = config.train().batchSize();
         long tokens = (long) batch * longest;
         long perTokenLayer = 16 * e + 2L * m.nHead() * longest;
-        long activations = 2 * tokens * layers * perTokenLayer * bytes + Math.min(tokens, LOSS_CHUNK) * vocab * 3 * bytes;
+        long activations = 2 * tokens * layers * perTokenLayer * bytes + Math.min(tokens, LmLoss.CHUNK) * vocab * 3 * bytes;
         long trainable = trainableParameters(config.lora(), m);
         // Adapter file (float32) plus state.bin: values and both AdamW moments in the compute dtype.
         long checkpoint = trainable * (4 + 3L * bytes) + (64L << 10);
