@@ -30,15 +30,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * `lora train` against PyTorch (scripts/reference/make_train_fixtures.py): six AdamW steps with warmup,
  * weight decay, label smoothing, gradient accumulation (with a short last group per epoch) and clipping,
- * from a given adapter with non-zero B. Losses within 1e-5 relative; final tensors within 1e-5 (float32)
- * or 1e-9 (float64) of the tensor's largest magnitude.
+ * from a given adapter with non-zero B. Losses and gradient norms within 1e-5 relative. Final tensors: float64
+ * within 1e-9 of the tensor's largest magnitude; float32 against PyTorch's float64 run, within a multiple of
+ * PyTorch's own float32 error there (see {@link #assertFloat32Close}).
  */
 class TrainParityTest {
 
     @ParameterizedTest(name = "{0} in {1}")
-    @CsvSource({"qv, float32, 1e-5", "qv, float64, 1e-9", "all, float32, 1e-5", "all, float64, 1e-9"})
-    void matchesPyTorch(String name, String dtype, double tensorTolerance, @TempDir Path tmp) throws IOException {
+    @CsvSource({"qv, float32", "qv, float64", "all, float32", "all, float64"})
+    void matchesPyTorch(String name, String dtype, @TempDir Path tmp) throws IOException {
         JsonNode expected = TrainFixtures.json(TrainFixtures.PARITY.resolve("expected-" + name + "-" + dtype + ".json"));
+        JsonNode reference64 = TrainFixtures.json(TrainFixtures.PARITY.resolve("expected-" + name + "-float64.json"));
         JsonNode t = expected.get("train"), l = expected.get("lora");
         Path out = tmp.resolve("run");
         String lora = "r: " + l.get("r").asInt() + "\nalpha: " + l.get("alpha").asDouble() + "\ndropout: 0\n"
@@ -81,7 +83,8 @@ class TrainParityTest {
             for (String n : names) {
                 INDArray got = Nd4j.read(in);
                 assertThat(got.dataType()).isEqualTo(type);
-                assertClose(n, got, finals.get(n), tensorTolerance, dtype.equals("float32") && n.endsWith("attn.c_attn.bias"));
+                if (dtype.equals("float64")) assertClose(n, got, finals.get(n), 1e-9);
+                else assertFloat32Close(n, got, finals.get(n), reference64.get("final").get(n), n.endsWith("attn.c_attn.bias"));
             }
         }
     }
@@ -92,26 +95,53 @@ class TrainParityTest {
         return out;
     }
 
-    /**
-     * The key slice of c_attn's bias has an exactly zero gradient (softmax ignores a shift shared by all
-     * scores). We compute it as exactly 0 (see Conv1D); PyTorch's float32 computes roundoff, which Adam
-     * normalises into steps of up to ~lr: its own float32 and float64 runs differ there by 9.2e-4 of the
-     * tensor's scale (the float64 case checks those entries to 1e-9). In float32 they get that noise scale as
-     * bound, every other entry the 1e-5 bound.
-     */
-    private static void assertClose(String name, INDArray got, JsonNode want, double tolerance, boolean keySliceIsNoise) {
+    private static void assertClose(String name, INDArray got, JsonNode want, double tolerance) {
         JsonNode values = want.get("values");
-        JsonNode indices = want.get("indices");
-        long width = keySliceIsNoise ? values.size() / 3 : 0;
-        double scale = 0, worst = 0, worstNoise = 0;
-        for (int i = 0; i < values.size(); i++) scale = Math.max(scale, Math.abs(values.get(i).asDouble()));
+        double scale = 0, worst = 0;
         for (int i = 0; i < values.size(); i++) {
-            long at = indices == null ? i : indices.get(i).asLong();
-            double diff = Math.abs(got.getDouble(at) - values.get(i).asDouble());
-            if (at >= width && at < 2 * width) worstNoise = Math.max(worstNoise, diff);
-            else worst = Math.max(worst, diff);
+            scale = Math.max(scale, Math.abs(values.get(i).asDouble()));
+            worst = Math.max(worst, Math.abs(got.getDouble(at(want, i)) - values.get(i).asDouble()));
         }
         assertThat(worst / scale).as("%s: max |diff| / max |value|", name).isLessThanOrEqualTo(tolerance);
-        assertThat(worstNoise / scale).as("%s key slice: max |diff| / max |value|", name).isLessThanOrEqualTo(2e-3);
+    }
+
+    /**
+     * Float32 roundoff differs between OpenBLAS kernel families (different summation orders) and Adam amplifies
+     * it, so no bound fitted to one machine's float32 result holds on the next. The truth is PyTorch's float64
+     * run; PyTorch's float32 run shows how far a correct float32 implementation lands from it: its error, per
+     * tensor, is the reference's spread (1.18e-5 of the tensor's scale at worst, h.0.mlp.c_proj.lora_A). Ours is
+     * another float32 evaluation of the same sums in other orders, so its error is of the same size: it may be
+     * up to {@value #SPREAD_MULTIPLE} times PyTorch's, or 1e-6 of the tensor's scale where the spread is smaller
+     * than that (float32 resolves 6e-8 relative; 1e-6 is that over the ~16 roundings a step compounds).
+     * Measured on an AVX-512 Xeon: at most 1.41 times (Core2 kernels; SkylakeX 1.08, Haswell and Zen 0.90,
+     * Sandybridge 1.17, Nehalem 1.01, Prescott 1.18), where the old bound of 1e-5 of the scale failed on AMD.
+     * The key slice of c_attn's bias has an exactly zero gradient (a shift shared by a softmax row); we compute
+     * it as 0 (see Conv1D), PyTorch's float32 computes roundoff that Adam turns into steps of up to lr, so that
+     * slice is left out of PyTorch's spread (it would inflate the bound 80-fold) but ours is held to the bound.
+     */
+    private static void assertFloat32Close(String name, INDArray got, JsonNode torch32, JsonNode torch64, boolean hasKeySlice) {
+        JsonNode values = torch64.get("values");
+        assertThat(torch32.get("values").size()).isEqualTo(values.size());
+        long width = hasKeySlice ? values.size() / 3 : 0;
+        double scale = 0, ours = 0, spread = 0;
+        for (int i = 0; i < values.size(); i++) {
+            double truth = values.get(i).asDouble();
+            long at = at(torch64, i);
+            assertThat(at).isEqualTo(at(torch32, i));
+            scale = Math.max(scale, Math.abs(truth));
+            ours = Math.max(ours, Math.abs(got.getDouble(at) - truth));
+            if (at < width || at >= 2 * width) spread = Math.max(spread, Math.abs(torch32.get("values").get(i).asDouble() - truth));
+        }
+        double bound = Math.max(SPREAD_MULTIPLE * spread, 1e-6 * scale);
+        assertThat(ours).as("%s: max |ours32 - torch64| (PyTorch's own float32 error %s, scale %s)", name, spread, scale)
+                .isLessThanOrEqualTo(bound);
+    }
+
+    private static final double SPREAD_MULTIPLE = 4;
+
+    /** The flat index of a fixture entry: sampled tensors list their indices. */
+    private static long at(JsonNode fixture, int i) {
+        JsonNode indices = fixture.get("indices");
+        return indices == null ? i : indices.get(i).asLong();
     }
 }
