@@ -13,8 +13,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "export", mixinStandardHelpOptions = true, description = {
-        "Convert an adapter (this tool's folder, a PEFT folder or a microsoft/LoRA .pt file)",
-        "to a PEFT adapter folder or to this tool's (loralib) adapter folder."})
+        "Convert an adapter to a PEFT adapter folder or to this tool's (loralib) adapter folder.",
+        "The source may be this tool's folder, a PEFT folder or a microsoft/LoRA .pt/.bin file."})
 public final class ExportCommand implements Callable<Integer> {
     @picocli.CommandLine.ParentCommand
     Main main;

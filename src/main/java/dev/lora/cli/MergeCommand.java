@@ -15,8 +15,8 @@ import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 
 @Command(name = "merge", mixinStandardHelpOptions = true, description = {
-        "Fold adapters into the base weights and write a Hugging Face GPT-2 folder",
-        "(config.json, model.safetensors, tokenizer files) that transformers loads directly.",
+        "Fold adapters into the base weights and write a Hugging Face GPT-2 folder.",
+        "The folder (config.json, model.safetensors, tokenizer files) is one transformers loads directly.",
         "Each weight becomes W + sum of WEIGHT x (alpha/r) x (B A)^T; a negative weight subtracts (unmerges)."})
 public final class MergeCommand implements Callable<Integer> {
     @picocli.CommandLine.ParentCommand

@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
-        description = {"E2E metrics (BLEU, NIST, METEOR, ROUGE-L, CIDEr) of predictions against references,",
-                "computed as the official E2E NLG Challenge scorer does. Prints one JSON object;",
+        description = {"E2E metrics (BLEU, NIST, METEOR, ROUGE-L, CIDEr) of predictions against references.",
+                "Computed as the official E2E NLG Challenge scorer does. Prints one JSON object;",
                 "BLEU, METEOR and ROUGE_L are fractions. Scores are rounded to 4 decimals, as the",
                 "official scorer prints them, and --fail-under compares the rounded values."},
         exitCodeListHeading = "Exit status:%n",
