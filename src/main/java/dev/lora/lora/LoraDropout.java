@@ -5,30 +5,43 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-
 import java.util.SplittableRandom;
 
 /**
- * Inverted dropout on the LoRA branch's input (loralib's {@code lora_dropout}). The trainer
- * reseeds it before every micro-batch from (run seed, step, micro-batch), so masks depend on no
- * hidden state and a resumed run draws exactly the masks the uninterrupted run would have.
+ * Inverted dropout on the LoRA branch's input (loralib's {@code lora_dropout}). A mask entry is a function of
+ * (run seed, step, which LoRA input of the forward pass, example, position, feature) and nothing else: not of
+ * the micro-batch an example is in, its row in the batch, the batch's padding or the number of threads. So a
+ * resumed run draws exactly the masks the uninterrupted run would have, and padded, padding-free or
+ * distributed layouts of the same step train identically.
  */
 public final class LoraDropout {
-    private static final int BLOCK = 8192;
     private final double p;
-    private SplittableRandom rng;
+    private long stepSeed;
+    private int[] keys;
+    private int time;
+    private long calls;
 
     public LoraDropout(double p) {
         this.p = p;
     }
 
-    /** Starts training-mode masks for one micro-batch; without a seed (evaluation) the branch sees x as is. */
-    public void reseed(long seed) {
-        if (p > 0) rng = new SplittableRandom(seed);
+    /**
+     * Starts training-mode masks for a micro-batch of step {@code stepSeed}: row r of every LoRA input belongs to
+     * example {@code keys[r / time]} (its index in the training data) at position {@code r % time}. Every
+     * micro-batch of a step starts from the same seed: its examples, not its place, tell the masks apart.
+     */
+    public void start(long stepSeed, int[] keys, int time) {
+        if (p == 0) return;
+        if (time < 1) throw new IllegalArgumentException("time must be positive, got " + time);
+        this.stepSeed = stepSeed;
+        this.keys = keys.clone();
+        this.time = time;
+        this.calls = 0;
     }
 
+    /** Evaluation mode: the branch sees x as is. */
     public void eval() {
-        rng = null;
+        keys = null;
     }
 
     /** x after dropout, and the mask of 0 and 1/(1-p) it was multiplied by (null when dropout is off). */
@@ -36,31 +49,34 @@ public final class LoraDropout {
     }
 
     /**
-     * Applies dropout to x in one pass that draws the mask and writes both arrays. The mask is drawn in Java,
-     * not by the backend's generator, so masks are the same on every backend. Each block of {@value #BLOCK}
-     * elements (row-major order) has its own generator, seeded from this call's draw and the block's index, so
-     * blocks fill in parallel and the mask does not depend on the number of threads.
+     * Applies dropout to x [rows, features] in one pass that draws the mask and writes both arrays. The mask is
+     * drawn in Java, not by the backend's generator, so masks are the same on every backend. The forward pass
+     * calls this once per LoRA input in a fixed order, so the call's index names the layer; each row has its
+     * own generator, seeded from (step, call, example, position), and rows fill in parallel.
      */
     Dropped apply(INDArray x) {
-        if (rng == null || p == 0) return new Dropped(x, null);
+        if (keys == null || p == 0) return new Dropped(x, null);
         INDArray xs = Loops.dense(x), in = Loops.like(xs), mask = Loops.like(xs);
-        long callSeed = rng.nextLong();
+        long rows = xs.size(0), features = xs.size(1);
+        if (rows != (long) keys.length * time)
+            throw new IllegalArgumentException(rows + " rows for " + keys.length + " examples of " + time + " positions");
+        long callSeed = Seeds.mix(stepSeed, calls++);
         // A draw below this 32-bit threshold drops: probability floor(p 2^32) / 2^32.
         long threshold = (long) Math.floor(p * 4294967296.0);
         double keep = 1.0 / (1.0 - p);
-        long n = xs.length();
         boolean isDouble = Loops.isDouble(xs);
         DoubleBuffer xd = isDouble ? Loops.doubles(xs) : null, id = isDouble ? Loops.doubles(in) : null;
         DoubleBuffer md = isDouble ? Loops.doubles(mask) : null;
         FloatBuffer xf = isDouble ? null : Loops.floats(xs), inf = isDouble ? null : Loops.floats(in);
         FloatBuffer mf = isDouble ? null : Loops.floats(mask);
-        Loops.forRows((n + BLOCK - 1) / BLOCK, BLOCK, (firstBlock, lastBlock) -> {
-            float[] v = isDouble ? null : new float[BLOCK], m = isDouble ? null : new float[BLOCK];
-            for (int block = firstBlock; block < lastBlock; block++) {
-                SplittableRandom r = new SplittableRandom(callSeed ^ (block * 0x9E3779B97F4A7C15L));
-                int from = block * BLOCK, len = (int) Math.min(BLOCK, n - from);
-                if (isDouble) fillDoubles(xd, id, md, from, len, r, threshold, keep);
-                else fillFloats(xf, inf, mf, from, len, r, threshold, (float) keep, v, m);
+        int n = (int) features;
+        Loops.forRows(rows, features, (first, last) -> {
+            float[] v = isDouble ? null : new float[n], m = isDouble ? null : new float[n];
+            for (int r = first; r < last; r++) {
+                SplittableRandom g = new SplittableRandom(Seeds.mix(callSeed, keys[r / time], r % time));
+                int from = r * n;
+                if (isDouble) fillDoubles(xd, id, md, from, n, g, threshold, keep);
+                else fillFloats(xf, inf, mf, from, n, g, threshold, (float) keep, v, m);
             }
         });
         Loops.written(in, mask);

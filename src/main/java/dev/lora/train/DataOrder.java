@@ -1,5 +1,7 @@
 package dev.lora.train;
 
+import dev.lora.lora.Seeds;
+
 import java.util.Random;
 
 /**

@@ -1,7 +1,9 @@
 package dev.lora.train;
 
+
 import dev.lora.data.Batch;
 import dev.lora.lora.LoraModel;
+import dev.lora.lora.Seeds;
 import dev.lora.model.Gpt2Model;
 import dev.lora.model.LmLoss;
 import dev.lora.model.Param;
@@ -13,8 +15,8 @@ import java.util.List;
 
 /**
  * One optimiser step: forward and backward over the step's micro-batches (token mean within a
- * micro-batch, mean over micro-batches), global-norm clipping, AdamW. Dropout masks are seeded by
- * (seed, step, micro-batch), so the step depends on nothing but its inputs. Used by the trainer and
+ * micro-batch, mean over micro-batches), global-norm clipping, AdamW. Dropout masks are a function of
+ * (seed, step, example), so the step depends on nothing but its inputs, however they are batched. Used by the trainer and
  * by {@code lora bench}, so the benchmark times exactly what training runs.
  */
 public final class StepRunner {
@@ -60,7 +62,7 @@ public final class StepRunner {
         long tokens = 0;
         for (int i = 0; i < microBatches.size(); i++) {
             Batch batch = microBatches.get(i);
-            model.dropout().reseed(Seeds.mix(seed, step, i));
+            model.dropout().start(Seeds.mix(seed, step), batch.keys(), batch.time());
             double scale = 1.0 / ((double) batch.lossTokens() * microBatches.size());
             LmLoss.Result r = LmLoss.compute(gpt, gpt.hidden(batch.ids(), true), batch.rows(), batch.targets(),
                     labelSmoothing, scale);

@@ -164,7 +164,7 @@ public final class Trainer {
         for (int[] indices : order.microBatches(step)) {
             List<Example> examples = new ArrayList<>();
             for (int idx : indices) examples.add(train.get(idx));
-            micro.add(Batch.of(examples));
+            micro.add(Batch.of(examples, indices));
         }
         StepRunner.Result r = runner.run(step, micro, lr);
         ObjectNode row = MetricsLog.row();

@@ -56,7 +56,7 @@ class GradientCheckTest {
 
         double scale = 1.0 / TARGETS.length;
         m.trainable().forEach(Param::zeroGrad);
-        m.dropout().reseed(1234);
+        m.dropout().start(1234, new int[]{0, 1}, IDS[0].length);
         LmLoss.Result r = LmLoss.compute(m.model(), m.model().hidden(IDS, true), ROWS, TARGETS, smoothing, scale);
         m.model().backward(r.dHidden());
 
@@ -116,7 +116,7 @@ class GradientCheckTest {
     }
 
     private static double loss(LoraModel m, double smoothing) {
-        m.dropout().reseed(1234); // the same masks as the analytic pass
+        m.dropout().start(1234, new int[]{0, 1}, IDS[0].length); // the same masks as the analytic pass
         return LmLoss.compute(m.model(), m.model().hidden(IDS, false), ROWS, TARGETS, smoothing, 0).sum();
     }
 

@@ -8,7 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LoraDropoutTest {
-    private static final int ROWS = 250, COLS = 400;
+    private static final int ROWS = 250, COLS = 400, TIME = 25;
+    private static final int[] KEYS = {3, 1, 4, 15, 9, 2, 6, 5, 35, 8};
 
     private static INDArray input(DataType type) {
         return Nd4j.linspace(-3, 5, ROWS * COLS, DataType.DOUBLE).reshape(ROWS, COLS).castTo(type);
@@ -17,9 +18,9 @@ class LoraDropoutTest {
     @Test
     void dropsAboutPAndScalesTheRestInBothPrecisions() {
         LoraDropout d = new LoraDropout(0.1);
-        d.reseed(42);
+        d.start(42, KEYS, TIME);
         LoraDropout.Dropped f32 = d.apply(input(DataType.FLOAT));
-        d.reseed(42);
+        d.start(42, KEYS, TIME);
         LoraDropout.Dropped f64 = d.apply(input(DataType.DOUBLE));
         double[] m32 = f32.mask().castTo(DataType.DOUBLE).data().asDouble(), m64 = f64.mask().data().asDouble();
         double[] x = input(DataType.DOUBLE).data().asDouble(), in64 = f64.input().data().asDouble();
@@ -37,14 +38,54 @@ class LoraDropoutTest {
     @Test
     void sameSeedSameMaskAndEvaluationDropsNothing() {
         LoraDropout d = new LoraDropout(0.3);
-        d.reseed(7);
+        d.start(7, KEYS, TIME);
         INDArray first = d.apply(input(DataType.FLOAT)).mask();
-        d.reseed(7);
+        d.start(7, KEYS, TIME);
         assertThat(d.apply(input(DataType.FLOAT)).mask()).isEqualTo(first);
         d.eval();
         INDArray x = input(DataType.FLOAT);
         LoraDropout.Dropped off = d.apply(x);
         assertThat(off.input()).isSameAs(x);
         assertThat(off.mask()).isNull();
+    }
+
+    /**
+     * The property padding-free and distributed training rely on: an example's mask rows are the same whether it
+     * is first or last in its batch, shares it with other examples, or sits in a batch padded to another length.
+     */
+    @Test
+    void anExamplesMaskDependsOnItsKeyAndPositionOnlyNotOnItsPlaceInTheBatch() {
+        LoraDropout d = new LoraDropout(0.5);
+        int cols = 64;
+        d.start(11, new int[]{7, 42}, 5);
+        INDArray a = d.apply(Nd4j.ones(DataType.FLOAT, 10, cols)).mask();
+        d.start(11, new int[]{42, 3, 7}, 8);
+        INDArray b = d.apply(Nd4j.ones(DataType.FLOAT, 24, cols)).mask();
+        for (int t = 0; t < 5; t++) {
+            assertThat(b.getRow(t)).as("example 42, position %d", t).isEqualTo(a.getRow(5 + t));
+            assertThat(b.getRow(16 + t)).as("example 7, position %d", t).isEqualTo(a.getRow(t));
+        }
+        assertThat(b.getRow(16)).as("another example, another mask").isNotEqualTo(b.getRow(8));
+    }
+
+    @Test
+    void eachLoraInputOfAPassAndEachStepDrawsItsOwnMask() {
+        LoraDropout d = new LoraDropout(0.5);
+        d.start(11, new int[]{7}, 4);
+        INDArray first = d.apply(Nd4j.ones(DataType.FLOAT, 4, 64)).mask();
+        INDArray second = d.apply(Nd4j.ones(DataType.FLOAT, 4, 64)).mask();
+        assertThat(second).isNotEqualTo(first);
+        d.start(11, new int[]{7}, 4);
+        assertThat(d.apply(Nd4j.ones(DataType.FLOAT, 4, 64)).mask()).as("a new micro-batch restarts the pass").isEqualTo(first);
+        d.start(12, new int[]{7}, 4);
+        assertThat(d.apply(Nd4j.ones(DataType.FLOAT, 4, 64)).mask()).as("another step").isNotEqualTo(first);
+    }
+
+    @Test
+    void rowsMustMatchTheExamples() {
+        LoraDropout d = new LoraDropout(0.5);
+        d.start(1, new int[]{0, 1}, 3);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> d.apply(Nd4j.ones(DataType.FLOAT, 5, 4)))
+                .hasMessageContaining("5 rows for 2 examples of 3 positions");
     }
 }

@@ -53,7 +53,7 @@ public final class Generator {
     /**
      * As {@link #generate(Gpt2Model, List, GenerationSettings, IntConsumer)} on the adapted model, after turning
      * the adapters' dropout off ({@code dropout().eval()}): a trainer may have left it in training mode, and
-     * generation must never drop anything. The trainer reseeds dropout before its next micro-batch anyway.
+     * generation must never drop anything. The trainer restarts dropout before its next micro-batch anyway.
      */
     public static List<int[]> generate(LoraModel model, List<int[]> prompts, GenerationSettings s, IntConsumer progress) {
         model.dropout().eval();

@@ -65,7 +65,7 @@ class GeneratorTest {
     @Test
     void dropoutIsOffWhileGenerating() {
         LoraModel withDropout = loraModel(0.5);
-        withDropout.dropout().reseed(99); // as the trainer leaves it
+        withDropout.dropout().start(99, new int[]{0}, 1); // as the trainer leaves it
         List<int[]> got = Generator.generate(withDropout, PROMPTS, BEAM, n -> { });
         List<int[]> want = Generator.generate(loraModel(0.0), PROMPTS, BEAM, n -> { });
         for (int i = 0; i < PROMPTS.size(); i++) assertThat(got.get(i)).containsExactly(want.get(i));

@@ -1,11 +1,11 @@
-package dev.lora.train;
+package dev.lora.lora;
 
-/** Derives independent seeds from the run seed and a position (SplitMix64 finaliser over the parts). */
-final class Seeds {
+/** Derives independent seeds from the run seed and a position (SplitMix64 finaliser over the parts): the data order and the dropout masks. */
+public final class Seeds {
     private Seeds() {
     }
 
-    static long mix(long... parts) {
+    public static long mix(long... parts) {
         long h = 0x9E3779B97F4A7C15L;
         for (long p : parts) {
             h ^= p + 0x9E3779B97F4A7C15L + (h << 6) + (h >>> 2);
