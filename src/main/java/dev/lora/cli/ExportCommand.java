@@ -3,7 +3,7 @@ package dev.lora.cli;
 import dev.lora.lora.AdapterFiles;
 import dev.lora.lora.formats.AdapterFormat;
 import dev.lora.lora.formats.AdapterReader;
-import dev.lora.lora.merge.OutputFolder;
+import dev.lora.io.OutputFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -45,6 +45,7 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         main.startBackend();
         AdapterFormat target = AdapterFormat.parseOutput(format);
+        OutputFolder.refuseOverlap("--out", out, java.util.Map.of("--adapter", adapter));
         OutputFolder.refuseExisting(out, force);
         AdapterFiles.Adapter a = AdapterReader.read(adapter, MergeCommand.readOptions(loraAlpha));
         if (baseModel != null) a = new AdapterFiles.Adapter(a.settings(), baseModel, a.geometry(), a.tensors(), a.source());

@@ -8,6 +8,7 @@ import dev.lora.io.AtomicFiles;
 import dev.lora.io.DType;
 import dev.lora.io.InputError;
 import dev.lora.io.ModelResolver;
+import dev.lora.io.OutputFolder;
 import dev.lora.io.Safetensors;
 import dev.lora.io.Tensor;
 import dev.lora.lora.AdapterFiles;
@@ -86,8 +87,12 @@ public final class Merge {
     }
 
     public static Result run(Options o) {
+        for (Input in : o.adapters()) OutputFolder.refuseOverlap("--out", o.out(), Map.of("--adapter", in.adapter()));
         OutputFolder.refuseExisting(o.out(), o.force());
-        BaseModel base = BaseModel.read(ModelResolver.fromEnvironment().resolve(o.model()));
+        // --force replaces --out only when the merged model is written, so the base is checked here, once resolved.
+        Path modelDir = ModelResolver.fromEnvironment().resolve(o.model());
+        OutputFolder.refuseOverlap("--out", o.out(), Map.of("--model", modelDir));
+        BaseModel base = BaseModel.read(modelDir);
         List<AdapterFiles.Adapter> adapters = new ArrayList<>();
         for (Input in : o.adapters()) {
             AdapterFiles.Adapter a = AdapterReader.read(in.adapter(), o.read());
