@@ -4,6 +4,7 @@ import dev.lora.config.ConfigLoader;
 import dev.lora.config.RunConfig;
 import dev.lora.train.Trainer;
 import picocli.CommandLine.Command;
+import dev.lora.io.InputError;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,7 +21,8 @@ public final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.ParentCommand
     Main main;
 
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "Run config, .yaml/.yml or .json (see configs/).")
+    // Optional to picocli so that `--resume CONFIG`, which picocli reads as the checkpoint, gets our explanation.
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "Run config, .yaml/.yml or .json (see configs/).")
     Path config;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key, e.g. --set train.lr=1e-4 (repeatable).")
@@ -37,12 +39,21 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--check-weights", description = "Before training, refuse model weights that hold NaN or infinity (one pass over them).")
     boolean checkWeights;
 
+    @Option(names = "--force", description = "Start afresh in an output folder that holds another run, deleting that run's adapter, checkpoints and metrics.")
+    boolean force;
+
     @Override
     public Integer call() {
         main.startBackend();
+        if (resume != null && resume.matches("(?i).*\\.(ya?ml|json)")) {
+            throw new InputError("--resume " + resume + ": --resume takes a checkpoint folder (or nothing); put the config first: lora train "
+                    + resume + " --resume");
+        }
+        if (config == null) throw new InputError("give the run config: lora train CONFIG (see configs/)");
+        if (force && resume != null) throw new InputError("--force starts afresh and --resume continues: give one of them");
         RunConfig cfg = ConfigLoader.load(config, overrides);
         Trainer.Resume from = resume == null ? new Trainer.Resume.None()
                 : resume.isEmpty() ? new Trainer.Resume.Latest() : new Trainer.Resume.From(Path.of(resume));
-        return new Trainer(cfg).stopAfter(stopAfter).checkWeights(checkWeights).run(from);
+        return new Trainer(cfg).stopAfter(stopAfter).checkWeights(checkWeights).force(force).run(from);
     }
 }

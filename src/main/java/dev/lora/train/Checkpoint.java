@@ -38,7 +38,8 @@ public record Checkpoint(Path dir, long step) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Writes step {@code step} into {@code checkpoints/step-N} atomically: a crash leaves the old checkpoints intact. */
-    static Checkpoint save(Path checkpoints, long step, long totalSteps, LoraModel model, AdamW optimizer, String baseModel) {
+    static Checkpoint save(Path checkpoints, long step, long totalSteps, LoraModel model, AdamW optimizer, String baseModel,
+                           RunFingerprint run) {
         Path dir = checkpoints.resolve("step-" + step);
         AtomicFiles.writeFolder(dir, folder -> {
             AdapterFiles.writeInto(folder.resolve("adapter"), model, baseModel);
@@ -51,6 +52,7 @@ public record Checkpoint(Path dir, long step) {
             state.put("step", step);
             state.put("total_steps", totalSteps);
             state.put("adam_steps", optimizer.steps());
+            state.set("run", run.toJson());
             ObjectNode sums = state.putObject("sha256");
             for (Path f : filesOf(folder)) sums.put(folder.relativize(f).toString(), sha256(f));
             Files.writeString(folder.resolve(TRAINER_STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));

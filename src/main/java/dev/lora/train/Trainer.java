@@ -1,5 +1,6 @@
 package dev.lora.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lora.config.ComputeDtype;
 import dev.lora.config.RunConfig;
@@ -12,6 +13,7 @@ import dev.lora.eval.TaskProgress;
 import dev.lora.io.AtomicFiles;
 import dev.lora.io.InputError;
 import dev.lora.io.ModelResolver;
+import dev.lora.io.OutputFolder;
 import dev.lora.lora.AdapterFiles;
 import dev.lora.lora.LoraModel;
 import dev.lora.lora.formats.AdapterReader;
@@ -27,7 +29,9 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -60,6 +64,7 @@ public final class Trainer {
     private final StopSignal stop = new StopSignal();
     private long stopAfter = Long.MAX_VALUE;
     private boolean checkWeights;
+    private boolean force;
 
     public Trainer(RunConfig config) {
         this.config = config;
@@ -69,6 +74,13 @@ public final class Trainer {
 
     /** Runs (or resumes) training; returns 0 when finished, {@link #EXIT_INTERRUPTED} after Ctrl-C. */
     public int run(Resume resume) {
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("model", Path.of(config.model()));
+        inputs.put("data.train", config.data().train());
+        config.data().valid().ifPresent(v -> inputs.put("data.valid", v));
+        config.lora().init().ifPresent(i -> inputs.put("lora.init", i));
+        OutputFolder.refuseOverlap("output", output, inputs);
+        if (resume instanceof Resume.None) RunFolder.refuseUsed(output, force);
         try (stop; RunLock lock = RunLock.acquire(output)) {
             return train(resume);
         }
@@ -77,6 +89,12 @@ public final class Trainer {
     /** Scans the base weights for NaN and infinity before training. */
     public Trainer checkWeights(boolean on) {
         this.checkWeights = on;
+        return this;
+    }
+
+    /** A fresh run replaces the previous run's files in its output folder instead of refusing to start. */
+    public Trainer force(boolean on) {
+        this.force = on;
         return this;
     }
 
@@ -102,6 +120,7 @@ public final class Trainer {
         Gpt2Weights base = Gpt2Loader.load(modelDir, dtype, checkWeights);
         // Printed once the inputs are known to be good, so an input error stays the last thing on screen.
         LOG.info("Resolved config:\n{}", config.toYaml().strip());
+        if (force && resume instanceof Resume.None) RunFolder.clear(output);
         AtomicFiles.writeString(output.resolve("config.yaml"), config.toYaml());
 
         LoraModel model = config.lora().init()
@@ -121,6 +140,7 @@ public final class Trainer {
                 base.params().values().stream().mapToLong(p -> p.value().length()).sum(), params.size(), train.size(),
                 total, ts.gradAccum(), ts.batchSize());
 
+        RunFingerprint fingerprint = RunFingerprint.of(config);
         StepRunner runner = new StepRunner(model, optimizer, ts.labelSmoothing(), ts.clipNorm(), ts.seed());
         try (MetricsLog metrics = new MetricsLog(output.resolve("metrics.jsonl"), start);
              TaskProgress progress = new TaskProgress("step", start, total, ts.logEvery(), TaskProgress.isTerminal())) {
@@ -141,7 +161,7 @@ public final class Trainer {
                         row.get("lr").asDouble(), row.get("tokens_per_s").asDouble()));
                 boolean interrupted = stop.requested(), planned = done == stopAfter && !last;
                 if (last || interrupted || planned || (ts.saveEvery() > 0 && done % ts.saveEvery() == 0)) {
-                    Checkpoint c = Checkpoint.save(store.dir(), done, total, model, optimizer, config.model());
+                    Checkpoint c = Checkpoint.save(store.dir(), done, total, model, optimizer, config.model(), fingerprint);
                     store.prune(ts.saveTotalLimit());
                     if (interrupted || planned) {
                         progress.message("Stopped after step " + done + "; saved " + c.dir()
@@ -202,6 +222,14 @@ public final class Trainer {
             from = Optional.of(c);
         }
         if (from.isEmpty()) return 0;
+        JsonNode made = from.get().trainerState().get("run");
+        if (made != null) {
+            String differences = RunFingerprint.of(config).differencesFrom(RunFingerprint.read(made));
+            if (!differences.isEmpty()) {
+                throw new InputError(from.get().dir() + " was made with another config (" + differences + "); resume with the"
+                        + " checkpoint's config, or start this one afresh with --force");
+            }
+        }
         from.get().restore(model, optimizer);
         LOG.info("Resuming from {} (step {})", from.get().dir(), from.get().step());
         return from.get().step();
