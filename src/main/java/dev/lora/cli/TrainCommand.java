@@ -2,9 +2,9 @@ package dev.lora.cli;
 
 import dev.lora.config.ConfigLoader;
 import dev.lora.config.RunConfig;
+import dev.lora.io.InputError;
 import dev.lora.train.Trainer;
 import picocli.CommandLine.Command;
-import dev.lora.io.InputError;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 

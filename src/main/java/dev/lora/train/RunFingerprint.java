@@ -11,8 +11,10 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The config keys that shape a run's numbers, flattened to "section.key" -> value, as each checkpoint records
@@ -51,11 +53,11 @@ record RunFingerprint(Map<String, String> values) {
     /** The keys whose values differ, as "checkpoint: k=v, ...; this run: k=v, ..."; empty when none. */
     String differencesFrom(RunFingerprint checkpoint) {
         List<String> then = new ArrayList<>(), now = new ArrayList<>();
-        Set<String> keys = new java.util.TreeSet<>(values.keySet());
+        Set<String> keys = new TreeSet<>(values.keySet());
         keys.addAll(checkpoint.values.keySet());
         for (String k : keys) {
             String a = checkpoint.values.get(k), b = values.get(k);
-            if (java.util.Objects.equals(a, b)) continue;
+            if (Objects.equals(a, b)) continue;
             then.add(k + "=" + (a == null ? "(unset)" : a));
             now.add(k + "=" + (b == null ? "(unset)" : b));
         }
