@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true, description = {
         "Fine-tune GPT-2 with LoRA from a run config (YAML or JSON).",
         "Writes OUTPUT/adapter/, OUTPUT/checkpoints/step-N/, OUTPUT/metrics.jsonl, OUTPUT/loss.png and OUTPUT/config.yaml.",
-        "Ctrl-C saves a checkpoint and exits 130; --resume continues exactly where it stopped."})
+        "Ctrl-C (SIGTERM) saves a checkpoint and exits 130 (143); --resume continues exactly where it stopped."})
 public final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.ParentCommand
     Main main;

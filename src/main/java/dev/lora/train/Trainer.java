@@ -43,8 +43,6 @@ import java.util.stream.Stream;
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-    /** Exit status after Ctrl-C (128 + SIGINT), as shells report it. */
-    public static final int EXIT_INTERRUPTED = 130;
 
     /** What to resume from: nothing, the newest checkpoint in the output folder, or a given checkpoint folder. */
     public sealed interface Resume {
@@ -72,7 +70,7 @@ public final class Trainer {
         this.output = config.output();
     }
 
-    /** Runs (or resumes) training; returns 0 when finished, {@link #EXIT_INTERRUPTED} after Ctrl-C. */
+    /** Runs (or resumes) training; returns 0 when finished, 130 after Ctrl-C, 143 after SIGTERM (a checkpoint saved). */
     public int run(Resume resume) {
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("model", Path.of(config.model()));
@@ -166,7 +164,7 @@ public final class Trainer {
                     if (interrupted || planned) {
                         progress.message("Stopped after step " + done + "; saved " + c.dir()
                                 + "; continue with: lora train <config> --resume");
-                        return interrupted ? EXIT_INTERRUPTED : 0;
+                        return interrupted ? stop.exitStatus() : 0;
                     }
                 }
             }

@@ -1,6 +1,7 @@
 package dev.lora.train;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -11,13 +12,17 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Ctrl-C (SIGINT) saves a verified checkpoint after the current step and exits 130 (ResumeTest shows resuming is exact). */
+/**
+ * Ctrl-C (SIGINT) and SIGTERM save a verified checkpoint after the current step, remove the lock and exit 130 and
+ * 143 (ResumeTest shows resuming is exact).
+ */
 class InterruptTest {
     private static final String LORA = "r: 4\nalpha: 8\ndropout: 0.1\ntargets: [q, v]\n";
     private static final String TRAIN = "batch_size: 2\nepochs: 40\nlr: 0.01\nwarmup_steps: 2\nshuffle: true\nseed: 3\n";
 
-    @Test
-    void sigintSavesACheckpointAndExits130(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest(name = "SIG{0}")
+    @CsvSource({"INT, 130", "TERM, 143"})
+    void aSignalSavesACheckpointAndExits128PlusItsNumber(String signal, int status, @TempDir Path tmp) throws Exception {
         Path data = TrainFixtures.PARITY.resolve("data.jsonl");
         Path out = tmp.resolve("out");
         Path cfg = TrainFixtures.config(tmp, out, data, LORA, TRAIN);
@@ -30,9 +35,9 @@ class InterruptTest {
             Thread.sleep(50);
         }
         assertThat(p.isAlive()).as("still training when interrupted; log:\n%s", Files.readString(tmp.resolve("log.txt"))).isTrue();
-        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();
         assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as("exit status; log:\n%s", Files.readString(tmp.resolve("log.txt"))).isEqualTo(130);
+        assertThat(p.exitValue()).as("exit status; log:\n%s", Files.readString(tmp.resolve("log.txt"))).isEqualTo(status);
 
         List<Checkpoint> saved = new CheckpointStore(out.resolve("checkpoints")).list();
         assertThat(saved).hasSize(1);
