@@ -1,5 +1,6 @@
 package dev.lora.bench;
 
+import dev.lora.config.ComputeDtype;
 import dev.lora.config.LoraTarget;
 import dev.lora.io.InputError;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -27,11 +28,7 @@ public record BenchOptions(Preset preset, int batch, int seq, int steps, int war
     }
 
     public static DataType parseDtype(String s) {
-        return switch (s) {
-            case "float32" -> DataType.FLOAT;
-            case "float64" -> DataType.DOUBLE;
-            default -> throw new InputError("--dtype must be float32 or float64, got '" + s + "'");
-        };
+        return ComputeDtype.parse("--dtype", s) == ComputeDtype.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
     }
 
     public static List<LoraTarget> parseTargets(List<String> ids) {

@@ -1,5 +1,6 @@
 package dev.lora.cli;
 
+import dev.lora.config.ComputeDtype;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lora.eval.Evaluation;
 import dev.lora.eval.GateCheck;
@@ -92,14 +93,14 @@ public final class EvalCommand implements Callable<Integer> {
             description = "With --metrics e2e: exit 3 if METRIC (BLEU, NIST, METEOR, ROUGE_L or CIDEr) is below VALUE (repeatable).")
     List<String> failUnder = new ArrayList<>();
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
+        checkOptions();
+        DataType type = ComputeDtype.parse("--dtype", dtype) == ComputeDtype.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
         main.startBackend();
-        DataType type = switch (dtype) {
-            case "float32" -> DataType.FLOAT;
-            case "float64" -> DataType.DOUBLE;
-            default -> throw new InputError("--dtype must be float32 or float64, got '" + dtype + "'");
-        };
         Set<String> sets = new LinkedHashSet<>(metrics);
         List<GateCheck.Threshold> gates = GateCheck.parse(failUnder, List.of("BLEU", "NIST", "METEOR", "ROUGE_L", "CIDEr"));
         if (!gates.isEmpty() && !sets.contains("e2e")) throw new InputError("--fail-under needs --metrics e2e (it gates E2E scores)");
@@ -111,13 +112,30 @@ public final class EvalCommand implements Callable<Integer> {
         return failures.isEmpty() ? 0 : GateCheck.EXIT_BELOW_THRESHOLD;
     }
 
+    /** Every option's range, before the model is read, in the option's own name. */
+    private void checkOptions() {
+        OptionChecks.atLeast("--limit", limit, 1);
+        OptionChecks.atLeast("--beam", beam, 1);
+        OptionChecks.atLeast("--max-new-tokens", maxNewTokens, 1);
+        OptionChecks.atLeast("--contexts-per-batch", contextsPerBatch, 1);
+        OptionChecks.atLeast("--batch-size", batchSize, 1);
+        OptionChecks.atLeast("--max-seq-len", maxSeqLen, 2);
+        OptionChecks.atLeast("--no-repeat-ngram", noRepeatNgram, 0);
+        OptionChecks.within("--top-p", topP, 0, 1);
+        OptionChecks.positive("--temperature", temperature);
+        OptionChecks.finite("--length-penalty", lengthPenalty);
+        boolean beamGiven = spec.commandLine().getParseResult().hasMatchedOption("--beam");
+        if (greedy && topP != null) throw new InputError("--greedy and --top-p exclude each other");
+        if (greedy && beamGiven) throw new InputError("--greedy and --beam exclude each other (greedy decoding is one beam)");
+        if (topP != null && beamGiven) throw new InputError("--top-p and --beam exclude each other (sampling draws one sequence)");
+    }
+
     private GenerationSettings generation() {
         try {
             GenerationSettings s = GenerationSettings.e2ePaperDefaults().withBeams(beam).withMaxNewTokens(maxNewTokens)
                     .withContextsPerBatch(contextsPerBatch);
             s = new GenerationSettings(s.decoding(), s.beams(), lengthPenalty, noRepeatNgram, s.maxNewTokens(),
                     s.stopTokens(), s.temperature(), s.topP(), s.seed(), s.contextsPerBatch(), s.useCache());
-            if (greedy && topP != null) throw new InputError("--greedy and --top-p exclude each other");
             if (greedy) return s.greedy();
             if (topP != null) return s.sampling(temperature, topP, seed);
             return s;

@@ -3,6 +3,7 @@ package dev.lora.cli;
 import dev.lora.lora.AdapterFiles;
 import dev.lora.lora.formats.AdapterFormat;
 import dev.lora.lora.formats.AdapterReader;
+import dev.lora.io.JsonFiles;
 import dev.lora.io.OutputFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +51,13 @@ public final class ExportCommand implements Callable<Integer> {
         AdapterFiles.Adapter a = AdapterReader.read(adapter, MergeCommand.readOptions(loraAlpha));
         if (baseModel != null) a = new AdapterFiles.Adapter(a.settings(), baseModel, a.geometry(), a.tensors(), a.source());
         target.write(a, out);
-        LOG.info("Wrote {} as a {} adapter: r {}, alpha {}, targets {}", out, target.id(), a.settings().r(),
-                a.settings().alpha(), a.settings().targets().stream().map(t -> t.id()).toList());
+        // What was written, read back: PEFT has no per-slice flags, so a q/v adapter of rank r is written as rank 2r.
+        com.fasterxml.jackson.databind.JsonNode written = JsonFiles.readObject(out.resolve("adapter_config.json"), "adapter config");
+        String patterns = written.has("rank_pattern") && !written.get("rank_pattern").isEmpty()
+                ? ", rank_pattern " + written.get("rank_pattern") + ", alpha_pattern " + written.get("alpha_pattern") : "";
+        LOG.info("Wrote {} as a {} adapter: r {}, lora_alpha {}{} (from r {}, alpha {}, targets {})", out, target.id(),
+                written.path("r").asText(), written.path("lora_alpha").asText(), patterns, a.settings().r(), a.settings().alpha(),
+                a.settings().targets().stream().map(t -> t.id()).toList());
         return 0;
     }
 }

@@ -49,11 +49,7 @@ public final class Main implements Runnable {
         }
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, debug));
-        cli.setParameterExceptionHandler((ex, a) -> {
-            System.err.println("lora: " + ex.getMessage());
-            System.err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-            return EXIT_INPUT;
-        });
+        UsageErrors.install(cli, args, EXIT_INPUT);
         return cli.execute(args);
     }
 

@@ -54,10 +54,11 @@ public final class MergeCommand implements Callable<Integer> {
     static Optional<DType> outputType(String name) {
         if (name == null) return Optional.empty();
         return switch (name.toLowerCase(Locale.ROOT)) {
-            case "f32", "float32" -> Optional.of(DType.F32);
-            case "f16", "float16" -> Optional.of(DType.F16);
+            case "f32", "float32", "fp32", "float" -> Optional.of(DType.F32);
+            case "f16", "float16", "fp16", "half" -> Optional.of(DType.F16);
             case "bf16", "bfloat16" -> Optional.of(DType.BF16);
-            default -> throw new InputError("--dtype must be f32, f16 or bf16, got '" + name + "'");
+            default -> throw new InputError("--dtype must be f32, f16 or bf16 (also float32, fp32, float16, fp16, half, "
+                    + "bfloat16), got '" + name + "'");
         };
     }
 

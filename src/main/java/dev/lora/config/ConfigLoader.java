@@ -87,6 +87,7 @@ public final class ConfigLoader {
                     t.integer("save_every", td.saveEvery()),
                     t.integer("save_total_limit", td.saveTotalLimit()),
                     t.bool("skip_nonfinite", td.skipNonfinite()),
+                    t.integer("max_skipped_steps", td.maxSkippedSteps()),
                     t.choice("dtype", td.dtype(), ComputeDtype.class));
         });
         RunConfig config = located(root, file, () -> new RunConfig(model, output, data, lora, trainSettings));

@@ -61,6 +61,7 @@ final class ConfigYaml {
         line(y, "  ", "save_every", Integer.toString(t.saveEvery()));
         line(y, "  ", "save_total_limit", Integer.toString(t.saveTotalLimit()));
         line(y, "  ", "skip_nonfinite", Boolean.toString(t.skipNonfinite()));
+        line(y, "  ", "max_skipped_steps", Integer.toString(t.maxSkippedSteps()));
         line(y, "  ", "dtype", t.dtype().id());
         return y.toString();
     }

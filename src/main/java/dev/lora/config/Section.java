@@ -174,6 +174,10 @@ final class Section {
     }
 
     private <E extends Enum<E>> E parseEnum(Scalar s, Class<E> type, String fullKey) {
+        if (type == ComputeDtype.class) {
+            Optional<ComputeDtype> dtype = ComputeDtype.fromName(s.text());
+            if (dtype.isPresent()) return type.cast(dtype.get());
+        }
         for (E c : type.getEnumConstants()) {
             if (c.name().equalsIgnoreCase(s.text().strip())) return c;
         }

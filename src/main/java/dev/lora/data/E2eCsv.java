@@ -46,7 +46,7 @@ public final class E2eCsv {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new InputError(file + ": cannot read: " + e.getMessage(), e);
+            throw InputError.reading(file, e);
         }
         return parse(text, file.toString());
     }

@@ -18,4 +18,15 @@ public class InputError extends RuntimeException {
     public static InputError at(Object file, long line, String message) {
         return new InputError(line > 0 ? file + ":" + line + ": " + message : file + ": " + message);
     }
+
+    /**
+     * A file that could not be read, said the same way by every reader: "FILE: file not found; check the path",
+     * "FILE: is a folder, not a file", "FILE: permission denied", else "FILE: cannot read: REASON".
+     */
+    public static InputError reading(java.nio.file.Path file, java.io.IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return new InputError(file + ": file not found; check the path", e);
+        if (java.nio.file.Files.isDirectory(file)) return new InputError(file + ": is a folder, not a file", e);
+        if (e instanceof java.nio.file.AccessDeniedException) return new InputError(file + ": permission denied", e);
+        return new InputError(file + ": cannot read: " + IoErrors.reason(e), e);
+    }
 }

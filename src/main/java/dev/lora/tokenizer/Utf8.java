@@ -10,7 +10,6 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,10 +105,8 @@ public final class Utf8 {
     static byte[] readAll(Path file) {
         try {
             return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw InputError.at(file, 0, "file not found; check the path");
         } catch (IOException e) {
-            throw new InputError(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw InputError.reading(file, e);
         }
     }
 

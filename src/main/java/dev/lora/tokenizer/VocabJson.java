@@ -53,7 +53,7 @@ final class VocabJson {
             throw InputError.at(file, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
                     "not valid JSON (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {
-            throw new InputError(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw InputError.reading(file, e);
         }
         if (vocab.isEmpty()) throw InputError.at(file, 0, "is an empty vocabulary");
         for (int id = 0; id < vocab.size(); id++) {

@@ -26,6 +26,14 @@ final class Gradients {
         if (coef < 1) params.forEach(p -> p.grad().muli(coef));
     }
 
+    /** Whether every parameter value is finite (an update that overflowed leaves NaN or infinity behind). */
+    static boolean valuesFinite(List<Param> params) {
+        for (Param p : params) {
+            if (p.value().isNaN().any() || p.value().isInfinite().any()) return false;
+        }
+        return true;
+    }
+
     static void zero(List<Param> params) {
         params.forEach(Param::zeroGrad);
     }

@@ -63,7 +63,7 @@ final class MetricsLog implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new InputError(file + ": cannot read: " + e.getMessage(), e);
+            throw InputError.reading(file, e);
         }
         return rows;
     }

@@ -33,6 +33,19 @@ final class RunFolder {
                 + " replace it with --force, or set another output");
     }
 
+    /** Deletes {@code dir} and its parents up to {@code top} while they are empty folders. */
+    static void removeEmpty(Path dir, Path top) {
+        Path p = dir.toAbsolutePath().normalize();
+        while (p != null && p.startsWith(top)) {
+            try {
+                Files.delete(p);
+            } catch (IOException e) {
+                return; // not empty (or gone): stop there
+            }
+            p = p.getParent();
+        }
+    }
+
     /** Deletes the previous run's files (--force); other files in the folder are left alone. */
     static void clear(Path output) {
         for (String f : present(output)) {

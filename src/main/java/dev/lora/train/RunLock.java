@@ -39,8 +39,9 @@ final class RunLock implements AutoCloseable {
             } catch (FileAlreadyExistsException e) {
                 long owner = ownerOf(file);
                 if (owner > 0 && ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
-                    throw new InputError(output + ": another run (pid " + owner + ") is using this output folder; "
-                            + "wait for it or choose another output");
+                    throw new InputError(output + ": another run (pid " + owner + ") is using this output folder;"
+                            + " wait for it or choose another output. If pid " + owner + " is not a lora run (see: ps -p " + owner
+                            + " -o args), the lock is left from a run on another machine or before a restart: delete " + file);
                 }
                 try {
                     Files.deleteIfExists(file); // stale: its owner is gone

@@ -33,8 +33,11 @@ public final class StepRunner {
      */
     private static final String WORKSPACE_ID = "lora-train-step";
 
-    /** loss: the step's training loss; tokens: real (unpadded) tokens processed; skipped: non-finite, no update. */
-    public record Result(double loss, double gradNorm, long tokens, boolean skipped) {
+    /**
+     * loss: the step's training loss; tokens: real (unpadded) tokens processed; skipped: non-finite, no update;
+     * paramsFinite: every trainable value is finite after the step (false after an update that overflowed).
+     */
+    public record Result(double loss, double gradNorm, long tokens, boolean skipped, boolean paramsFinite) {
         public boolean finite() {
             return Double.isFinite(loss) && Double.isFinite(gradNorm);
         }
@@ -78,6 +81,6 @@ public final class StepRunner {
             optimizer.step(lr);
         }
         Gradients.zero(params);
-        return new Result(loss, norm, tokens, !finite);
+        return new Result(loss, norm, tokens, !finite, !finite || Gradients.valuesFinite(params));
     }
 }

@@ -63,6 +63,8 @@ public final class Trainer {
     private long stopAfter = Long.MAX_VALUE;
     private boolean checkWeights;
     private boolean force;
+    /** Steps skipped as non-finite since the last step that updated (train.max_skipped_steps). */
+    private int skippedInARow;
 
     public Trainer(RunConfig config) {
         this.config = config;
@@ -79,9 +81,26 @@ public final class Trainer {
         config.lora().init().ifPresent(i -> inputs.put("lora.init", i));
         OutputFolder.refuseOverlap("output", output, inputs);
         if (resume instanceof Resume.None) RunFolder.refuseUsed(output, force);
+        Path firstCreated = firstMissing(output);
+        boolean finished = false;
         try (stop; RunLock lock = RunLock.acquire(output)) {
-            return train(resume);
+            int status = train(resume);
+            finished = true;
+            return status;
+        } finally {
+            // A run that failed before writing anything leaves no empty folders behind (the lock is gone by now).
+            if (!finished && firstCreated != null) RunFolder.removeEmpty(output, firstCreated);
         }
+    }
+
+    /** The outermost folder of {@code dir} that does not exist yet (null when dir exists). */
+    private static Path firstMissing(Path dir) {
+        Path p = dir.toAbsolutePath().normalize(), missing = null;
+        while (p != null && !Files.exists(p)) {
+            missing = p;
+            p = p.getParent();
+        }
+        return missing;
     }
 
     /** Scans the base weights for NaN and infinity before training. */
@@ -185,6 +204,10 @@ public final class Trainer {
             micro.add(Batch.of(examples, indices));
         }
         StepRunner.Result r = runner.run(step, micro, lr);
+        if (!r.paramsFinite()) {
+            throw new InputError("step " + (step + 1) + ": the update made the adapter's parameters NaN or infinite (train.lr="
+                    + ts.lr() + " is likely too large); stopped without saving them. Lower train.lr or set train.clip_norm");
+        }
         ObjectNode row = MetricsLog.row();
         row.put("step", step + 1);
         row.put("epoch", order.epochOf(step) + 1);
@@ -199,6 +222,13 @@ public final class Trainer {
             }
             row.put("skipped", true);
             LOG.warn("step {}: non-finite loss or gradient, step skipped (train.skip_nonfinite)", step + 1);
+            if (++skippedInARow >= ts.maxSkippedSteps()) {
+                throw new InputError("steps " + (step + 2 - skippedInARow) + " to " + (step + 1) + " were all skipped as non-finite"
+                        + " (train.max_skipped_steps=" + ts.maxSkippedSteps() + "); the run is not training: lower train.lr or"
+                        + " set train.clip_norm");
+            }
+        } else {
+            skippedInARow = 0;
         }
         row.put("tokens_per_s", r.tokens() / ((System.nanoTime() - t0) / 1e9));
         return row;

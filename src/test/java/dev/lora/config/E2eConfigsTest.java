@@ -28,7 +28,7 @@ class E2eConfigsTest {
         assertThat(c.train()).isEqualTo(new TrainSettings(d.batchSize(), d.gradAccum(), d.epochs(), d.maxSteps(),
                 d.lr(), d.weightDecay(), d.beta1(), d.beta2(), d.eps(), d.warmupSteps(), d.labelSmoothing(),
                 d.clipNorm(), d.seed(), d.shuffle(), 100, 2000, 1000, d.saveTotalLimit(), d.skipNonfinite(),
-                d.dtype()));
+                d.maxSkippedSteps(), d.dtype()));
         assertThat(c.train().lr()).isEqualTo(2e-4);
         assertThat(c.train().batchSize()).isEqualTo(8);
         assertThat(c.train().epochs()).isEqualTo(5);

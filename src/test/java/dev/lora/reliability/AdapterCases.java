@@ -70,6 +70,16 @@ final class AdapterCases {
         });
     }
 
+    /** One NaN in h.0's c_attn lora_B, as a run that diverged on its last step leaves it. */
+    private static void poison(Path weights) throws java.io.IOException {
+        Map<String, Tensor> t = new LinkedHashMap<>(Safetensors.read(weights));
+        Tensor b = t.get("transformer.h.0.attn.c_attn.lora_B");
+        float[] values = b.data().clone();
+        values[5] = Float.NaN;
+        t.put(b.name(), new Tensor(b.name(), b.dtype(), b.shape(), values));
+        Safetensors.write(weights, t, Map.of("format", "pt"));
+    }
+
     static List<BadInput> all() {
         return List.of(
                 new BadInput("adapter-missing", "--adapter folder does not exist", s -> {
@@ -104,6 +114,16 @@ final class AdapterCases {
                     byte[] b = Files.readAllBytes(f);
                     Files.write(f, java.util.Arrays.copyOf(b, b.length - 100));
                     return List.of(f.toString());
+                }),
+                adapter("adapter-nonfinite", "an adapter tensor holds NaN (saved from a diverged run)", a -> {
+                    poison(a.resolve(WEIGHTS));
+                    return List.of(a.toString(), "'transformer.h.0.attn.c_attn.lora_B'", "1 non-finite value", "train.lr");
+                }),
+                new BadInput("merge-nonfinite-adapter", "lora merge of an adapter that holds NaN", s -> {
+                    Path a = s.copy(Scratch.ADAPTER, "adapter");
+                    poison(a.resolve(WEIGHTS));
+                    return Call.of(List.of("merge", "--model", Scratch.MODEL.toString(), "--adapter", a.toString(), "--out",
+                            s.out().toString()), a.toString(), "non-finite");
                 }),
                 new BadInput("init-wrong-rank", "lora.init adapter has r 4 but the config says r 2", s -> {
                     Path cfg = s.config(BASE_CONFIG.replace("  targets: [q, v]\n", "  targets: [q, v]\n  init: " + Scratch.ADAPTER + "\n"));

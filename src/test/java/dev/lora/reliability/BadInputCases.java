@@ -15,6 +15,7 @@ final class BadInputCases {
     static Map<String, List<BadInput>> sections() {
         Map<String, List<BadInput>> s = new LinkedHashMap<>();
         s.put("Run config and options", ConfigCases.all());
+        s.put("Command-line options", OptionCases.all());
         s.put("Model folder", ModelCases.all());
         s.put("Adapter", AdapterCases.all());
         s.put("Data", DataCases.all());

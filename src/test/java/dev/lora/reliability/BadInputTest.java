@@ -96,7 +96,7 @@ class BadInputTest {
     /** Machine-specific parts of a message replaced by placeholders, so the page reads the same everywhere. */
     static String normalize(Scratch s, String text) {
         return text.replace(s.dir().toString(), "<tmp>").replace(Scratch.FIXTURES.toString(), "<fixtures>")
-                .replaceAll("pid \\d+", "pid <pid>");
+                .replaceAll("pid \\d+", "pid <pid>").replaceAll("ps -p \\d+", "ps -p <pid>");
     }
 
     private static boolean trainHasOption(String option) {

@@ -36,11 +36,11 @@ final class ErrorsDoc {
 
             naming the file, and the line, key or tensor at fault where there is one. No stack trace is printed
             unless you pass `--debug`. Other statuses: 0 success, 1 internal error (a bug: please report it with
-            the `--debug` output), 3 a quality gate failed (`lora score --fail-under`), 130 interrupted (Ctrl-C;
-            `lora train` saves a checkpoint first and `--resume` continues).
+            the `--debug` output), 3 a quality gate failed (`lora score --fail-under`), 130 interrupted by Ctrl-C
+            and 143 by SIGTERM (`lora train` saves a checkpoint first and `--resume` continues).
 
-            `lora train` logs its resolved config before it opens the model and the data, so for a bad model
-            folder, adapter or data file the error line comes after that block.
+            `lora train` prints its resolved config only once the model, the data and the adapter have been read,
+            so an error about any of them is the last thing on screen.
 
             The tables below list every bad input that the test suite tries, with the exact message it gives.
             `<tmp>` stands for the test's scratch folder and `<fixtures>` for `src/test/resources/fixtures`.

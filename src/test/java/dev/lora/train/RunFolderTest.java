@@ -80,4 +80,23 @@ class RunFolderTest {
         assertThat(r.err()).contains("output " + tmp + " contains data.train " + data, "choose another output");
         assertThat(data).exists();
     }
+
+    @Test
+    void skippingNonFiniteStepsStopsARunThatIsNotTraining(@TempDir Path tmp) {
+        CliRun r = CliRun.lora("train", config(tmp).toString(), "--set", "train.lr=1e30", "--set", "train.skip_nonfinite=true",
+                "--set", "train.max_steps=30", "--set", "train.max_skipped_steps=5");
+        assertThat(r.status()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("were all skipped as non-finite (train.max_skipped_steps=5)", "lower train.lr");
+        assertThat(tmp.resolve("out/adapter")).as("no adapter written").doesNotExist();
+    }
+
+    @Test
+    void aRunThatFailsOnItsInputsLeavesNoFoldersBehind(@TempDir Path tmp) {
+        Path out = tmp.resolve("new/nested/out");
+        Path cfg = TrainFixtures.config(tmp, out, tmp.resolve("missing.jsonl"), LORA, TRAIN);
+        CliRun r = CliRun.lora("train", cfg.toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("missing.jsonl: file not found");
+        assertThat(tmp.resolve("new")).doesNotExist();
+    }
 }

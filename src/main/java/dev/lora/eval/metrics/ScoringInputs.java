@@ -146,7 +146,7 @@ public final class ScoringInputs {
         } catch (CharacterCodingException e) {
             throw new InputError(file + ": not valid UTF-8 text");
         } catch (IOException e) {
-            throw new InputError(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw InputError.reading(file, e);
         }
     }
 

@@ -3,7 +3,10 @@ package dev.lora.lora.formats;
 import dev.lora.io.InputError;
 import dev.lora.lora.AdapterFiles;
 
+import org.nd4j.linalg.api.buffer.DataType;
+
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.OptionalDouble;
 
 /**
@@ -29,11 +32,24 @@ public final class AdapterReader {
         return read(path, Options.DEFAULTS);
     }
 
+    /**
+     * Reads an adapter in any format, refusing one that holds NaN or infinity: merging it would write such weights
+     * and evaluating it would report a NaN loss, both as if nothing were wrong. Adapters are small, so every read scans.
+     */
     public static AdapterFiles.Adapter read(Path path, Options options) {
-        return switch (AdapterFormat.detect(path)) {
+        AdapterFiles.Adapter a = switch (AdapterFormat.detect(path)) {
             case LORALIB -> AdapterFiles.read(path);
             case PEFT -> PeftFormat.read(path, AdapterFormat.readJson(path.resolve(PeftFormat.CONFIG)));
             case MICROSOFT_CHECKPOINT -> MicrosoftLoraFormat.read(path, options.loraAlpha());
         };
+        a.tensors().forEach((name, value) -> {
+            long bad = value.isNaN().castTo(DataType.INT).sumNumber().longValue() + value.isInfinite().castTo(DataType.INT).sumNumber().longValue();
+            if (bad > 0) {
+                throw new InputError(path + ": tensor '" + name + "' " + Arrays.toString(value.shape()) + " holds " + bad
+                        + " non-finite value" + (bad == 1 ? "" : "s") + "; the adapter was saved from a diverged run (or is"
+                        + " damaged): train it again with a lower train.lr or with train.clip_norm set");
+            }
+        });
+        return a;
     }
 }

@@ -1,0 +1,52 @@
+package dev.lora.reliability;
+
+import dev.lora.reliability.BadInput.Call;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.lora.reliability.ConfigCases.train;
+import static dev.lora.reliability.Scratch.BASE_CONFIG;
+
+/** Bad command lines: values out of range, options that exclude each other, typos, missing files. */
+final class OptionCases {
+    private OptionCases() {
+    }
+
+    private static List<String> eval(Scratch s, String... more) {
+        List<String> args = new ArrayList<>(List.of("eval", "--model", Scratch.MODEL.toString(), "--data",
+                Scratch.DATA.toString(), "--out", s.out().toString()));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    static List<BadInput> all() {
+        return List.of(
+                new BadInput("eval-limit-zero", "lora eval --limit 0", s -> Call.of(eval(s, "--limit", "0"), "--limit")),
+                new BadInput("eval-limit-negative", "lora eval --limit -3", s -> Call.of(eval(s, "--limit", "-3"), "--limit")),
+                new BadInput("eval-beam-zero", "lora eval --beam 0", s -> Call.of(eval(s, "--beam", "0"), "--beam")),
+                new BadInput("eval-top-p-range", "lora eval --top-p 2", s -> Call.of(eval(s, "--top-p", "2"), "--top-p")),
+                new BadInput("eval-temperature-zero", "lora eval --top-p 0.9 --temperature 0", s ->
+                        Call.of(eval(s, "--top-p", "0.9", "--temperature", "0"), "--temperature")),
+                new BadInput("eval-greedy-beam", "lora eval --greedy --beam 5", s ->
+                        Call.of(eval(s, "--greedy", "--beam", "5"), "--greedy", "--beam")),
+                new BadInput("eval-top-p-beam", "lora eval --top-p 0.9 --beam 5", s ->
+                        Call.of(eval(s, "--top-p", "0.9", "--beam", "5"), "--top-p", "--beam")),
+                new BadInput("eval-dtype", "lora eval --dtype half", s -> Call.of(eval(s, "--dtype", "half"), "--dtype", "'half'")),
+                new BadInput("not-a-number", "lora eval --limit abc", s -> Call.of(eval(s, "--limit", "abc"), "--limit", "'abc'",
+                        "whole number")),
+                new BadInput("unknown-command", "lora trian (a typo)", s -> Call.of(List.of("trian", "x.yaml"), "'trian'",
+                        "did you mean train?")),
+                new BadInput("unknown-option", "lora eval --limt 3 (a typo)", s -> Call.of(eval(s, "--limt", "3"), "'--limt'",
+                        "did you mean --limit?")),
+                new BadInput("set-two-words", "--set KEY VALUE instead of --set KEY=VALUE", s ->
+                        Call.of(train(s.config(BASE_CONFIG), "--set", "train.lr", "1e-4"), "--set train.lr=1e-4")),
+                new BadInput("score-missing-file", "lora score with a references file that does not exist", s -> {
+                    String nope = s.dir().resolve("nope.txt").toString();
+                    return Call.of(List.of("score", "--references", nope, "--predictions", nope), nope, "file not found");
+                }),
+                new BadInput("merge-dtype", "lora merge --dtype int8", s -> Call.of(List.of("merge", "--model",
+                        Scratch.MODEL.toString(), "--adapter", Scratch.ADAPTER.toString(), "--out", s.out().toString(), "--dtype",
+                        "int8"), "--dtype", "'int8'")));
+    }
+}
