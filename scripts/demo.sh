@@ -29,6 +29,10 @@ step "export the adapter for PEFT, then evaluate the PEFT copy (same loss as abo
 ./lora export --adapter "$out/train/adapter" --format peft --out "$out/peft"
 ./lora eval --model "$model" --adapter "$out/peft" --data "$sample/valid.txt" --out "$out/eval-peft"
 
+step "generate for contexts without references (the first 3 of the sample), as a test-set submission"
+./lora generate --model "$model" --adapter "$out/train/adapter" --data "$sample/valid.txt" --limit 3 \
+  --beam 4 --max-new-tokens 16 --out "$out/generate"
+
 step "score the generated text against the references"
 ./lora score --references "$out/eval-e2e/references.txt" --predictions "$out/eval-e2e/predictions.txt"
 
@@ -41,5 +45,6 @@ demo: done. Where everything is:
   $out/eval-e2e/metrics.json           BLEU, NIST, METEOR, ROUGE_L, CIDEr;  predictions.txt, references.txt
   $out/merged/             GPT-2 with the adapter folded in (config.json, model.safetensors)
   $out/peft/               the adapter in PEFT's format;  $out/eval-peft/metrics.json: its loss
+  $out/generate/           predictions.txt and predictions.tsv (MR<TAB>output) from lora generate
 For the real thing (GPT-2 from the hub, the full E2E data; needs the network): scripts/quickstart.sh
 EOM

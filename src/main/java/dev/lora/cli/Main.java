@@ -11,7 +11,7 @@ import java.util.Arrays;
 @Command(name = "lora", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Fine-tune GPT-2 with LoRA (low-rank adaptation), merge, evaluate and score.",
         subcommands = {TrainCommand.class, EvalCommand.class, MergeCommand.class, ScoreCommand.class,
-                ExportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                ExportCommand.class, GenerateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit status for bad usage, config or input. */
@@ -32,7 +32,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: train, eval, merge, score, export or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: train, eval, generate, merge, score, export or bench");
     }
 
     public static void main(String[] args) {

@@ -39,6 +39,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--check-weights", description = "Before training, refuse model weights that hold NaN or infinity (one pass over them).")
     boolean checkWeights;
 
+    @Option(names = "--dry-run", description = "Read the config and the data, print the resolved config, the step count, the parameter counts and the memory estimate, and exit; writes nothing.")
+    boolean dryRun;
+
     @Option(names = "--force", description = "Start afresh in an output folder that holds another run, deleting that run's adapter, checkpoints and metrics.")
     boolean force;
 
@@ -54,6 +57,6 @@ public final class TrainCommand implements Callable<Integer> {
         RunConfig cfg = ConfigLoader.load(config, overrides);
         Trainer.Resume from = resume == null ? new Trainer.Resume.None()
                 : resume.isEmpty() ? new Trainer.Resume.Latest() : new Trainer.Resume.From(Path.of(resume));
-        return new Trainer(cfg).stopAfter(stopAfter).checkWeights(checkWeights).force(force).run(from);
+        return new Trainer(cfg).stopAfter(stopAfter).checkWeights(checkWeights).force(force).dryRun(dryRun).run(from);
     }
 }

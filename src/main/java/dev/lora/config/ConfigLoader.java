@@ -86,6 +86,7 @@ public final class ConfigLoader {
                     t.integer("eval_every", td.evalEvery()),
                     t.integer("save_every", td.saveEvery()),
                     t.integer("save_total_limit", td.saveTotalLimit()),
+                    t.bool("keep_best", td.keepBest()),
                     t.bool("skip_nonfinite", td.skipNonfinite()),
                     t.integer("max_skipped_steps", td.maxSkippedSteps()),
                     t.choice("dtype", td.dtype(), ComputeDtype.class));

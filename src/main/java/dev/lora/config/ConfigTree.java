@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lora.io.InputError;
 import dev.lora.io.JsonProblems;
+import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
@@ -103,6 +104,10 @@ final class ConfigTree {
         String[] parts = key.split("\\.", -1);
         if (eq < 0 || key.isEmpty() || List.of(parts).stream().anyMatch(String::isBlank)) {
             throw origin.error("expected --set key.path=value, e.g. --set train.lr=1e-4");
+        }
+        if (assignment.substring(eq + 1).isBlank()) {
+            LoggerFactory.getLogger(ConfigTree.class).warn("{}: the value is empty, which unsets {} (its default applies); quote it"
+                    + " (--set '{}=\"\"') to set an empty string", source, key, key);
         }
         Node value = parseValue(key, assignment.substring(eq + 1), origin);
         MapNode current = root;

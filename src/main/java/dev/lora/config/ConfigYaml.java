@@ -60,6 +60,7 @@ final class ConfigYaml {
         line(y, "  ", "eval_every", Integer.toString(t.evalEvery()));
         line(y, "  ", "save_every", Integer.toString(t.saveEvery()));
         line(y, "  ", "save_total_limit", Integer.toString(t.saveTotalLimit()));
+        line(y, "  ", "keep_best", Boolean.toString(t.keepBest()));
         line(y, "  ", "skip_nonfinite", Boolean.toString(t.skipNonfinite()));
         line(y, "  ", "max_skipped_steps", Integer.toString(t.maxSkippedSteps()));
         line(y, "  ", "dtype", t.dtype().id());

@@ -25,6 +25,7 @@ import java.util.OptionalInt;
  * @param saveEvery      save the adapter every this many steps; 0: only at the end
  * @param saveTotalLimit keep at most this many step checkpoints, oldest deleted first; 0: keep all
  * @param skipNonfinite  skip (instead of failing on) a step whose loss or gradient is NaN or infinite
+ * @param keepBest       keep the adapter with the lowest validation loss so far in OUTPUT/best/ (needs data.valid)
  * @param maxSkippedSteps with skipNonfinite, how many steps in a row may be skipped before the run stops: a run
  *                       whose every step is non-finite is not training
  * @param dtype          floating-point type of the computation
@@ -32,8 +33,8 @@ import java.util.OptionalInt;
 public record TrainSettings(int batchSize, int gradAccum, int epochs, OptionalInt maxSteps, double lr,
                             double weightDecay, double beta1, double beta2, double eps, int warmupSteps,
                             double labelSmoothing, double clipNorm, long seed, boolean shuffle, int logEvery,
-                            int evalEvery, int saveEvery, int saveTotalLimit, boolean skipNonfinite,
-                            int maxSkippedSteps, ComputeDtype dtype) {
+                            int evalEvery, int saveEvery, int saveTotalLimit, boolean keepBest,
+                            boolean skipNonfinite, int maxSkippedSteps, ComputeDtype dtype) {
 
     /**
      * The LoRA paper's E2E setup (Hu et al. 2021, Table 11) as microsoft/LoRA runs it
@@ -43,7 +44,7 @@ public record TrainSettings(int batchSize, int gradAccum, int epochs, OptionalIn
      * Logging, evaluation and saving cadences are this tool's own.
      */
     public static final TrainSettings DEFAULTS = new TrainSettings(8, 1, 5, OptionalInt.empty(), 2e-4, 0.01,
-            0.9, 0.999, 1e-6, 500, 0.1, 0.0, 110, true, 10, 0, 0, 0, false, 10, ComputeDtype.FLOAT32);
+            0.9, 0.999, 1e-6, 500, 0.1, 0.0, 110, true, 10, 0, 0, 0, false, false, 10, ComputeDtype.FLOAT32);
 
     public TrainSettings {
         Checks.atLeast("train.batch_size", batchSize, 1);

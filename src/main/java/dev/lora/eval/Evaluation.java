@@ -81,7 +81,8 @@ public final class Evaluation {
         if (o.metrics().contains("e2e")) {
             List<ContextGroup> groups = data.contextGroups();
             if (o.limit().isPresent()) groups = groups.subList(0, Math.min(groups.size(), o.limit().get()));
-            List<String> predictions = generate(model, tok, groups, o.generation(), nPositions);
+            List<String> predictions = generate(model, tok, groups.stream().map(ContextGroup::context).toList(), o.generation(),
+                    nPositions);
             List<List<String>> references = groups.stream().map(ContextGroup::references).toList();
             writeTexts(o.out(), predictions, references);
             E2eScores scores = E2eMetrics.score(references, predictions);
@@ -108,16 +109,17 @@ public final class Evaluation {
         return out;
     }
 
-    private static List<String> generate(Gpt2Model model, Gpt2Tokenizer tok, List<ContextGroup> groups,
-                                         GenerationSettings settings, int nPositions) {
+    /** One output per context, with a progress bar: the prompt is the context's tokens and the end-of-text token. */
+    static List<String> generate(Gpt2Model model, Gpt2Tokenizer tok, List<String> contexts, GenerationSettings settings,
+                                 int nPositions) {
         List<int[]> prompts = new ArrayList<>();
-        for (ContextGroup g : groups) {
-            int[] p = PromptFormat.promptTokens(tok, g.context());
+        for (String context : contexts) {
+            int[] p = PromptFormat.promptTokens(tok, context);
             // Keep room for at least one new token; like training, drop context from the left.
             prompts.add(p.length < nPositions ? p : Arrays.copyOfRange(p, p.length - (nPositions - 1), p.length));
         }
         List<int[]> outputs;
-        try (TaskProgress progress = new TaskProgress("generate", 0, groups.size(), Math.max(1, groups.size() / 20),
+        try (TaskProgress progress = new TaskProgress("generate", 0, contexts.size(), Math.max(1, contexts.size() / 20),
                 TaskProgress.isTerminal())) {
             outputs = Generator.generate(model, prompts, settings, done -> progress.update(done, "contexts"));
         }

@@ -91,7 +91,7 @@ public final class Preflight {
     public static Estimate estimate(RunConfig config, Gpt2Config m, int longest) {
         int bytes = config.train().dtype() == ComputeDtype.FLOAT64 ? 8 : 4;
         long e = m.nEmbd(), layers = m.nLayer(), vocab = m.vocabSize();
-        long params = vocab * e + (long) m.nPositions() * e + layers * (12 * e * e + 13 * e) + 2 * e;
+        long params = baseParameters(m);
         int batch = config.train().batchSize();
         long tokens = (long) batch * longest;
         long perTokenLayer = 16 * e + 2L * m.nHead() * longest;
@@ -100,6 +100,12 @@ public final class Preflight {
         // Adapter file (float32) plus state.bin: values and both AdamW moments in the compute dtype.
         long checkpoint = trainable * (4 + 3L * bytes) + (64L << 10);
         return new Estimate(batch, longest, params * bytes + trainable * 4L * bytes, activations, params * 4, checkpoint);
+    }
+
+    /** GPT-2's parameters: token and position embeddings, per layer 12 e^2 + 13 e, the final LayerNorm. */
+    public static long baseParameters(Gpt2Config m) {
+        long e = m.nEmbd();
+        return m.vocabSize() * e + (long) m.nPositions() * e + m.nLayer() * (12 * e * e + 13 * e) + 2 * e;
     }
 
     /** Adapter matrices A and B for every target, plus the biases lora.bias trains (as LoraModel builds them). */

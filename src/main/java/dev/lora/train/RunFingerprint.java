@@ -24,7 +24,8 @@ import java.util.TreeSet;
  */
 record RunFingerprint(Map<String, String> values) {
     private static final Set<String> NEUTRAL = Set.of("output", "data.valid", "train.log_every", "train.eval_every",
-            "train.save_every", "train.save_total_limit", "train.skip_nonfinite", "train.max_skipped_steps");
+            "train.save_every", "train.save_total_limit", "train.keep_best", "train.skip_nonfinite",
+            "train.max_skipped_steps");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     static RunFingerprint of(RunConfig config) {

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * unless --force clears them first.
  */
 final class RunFolder {
-    static final List<String> RUN_FILES = List.of("adapter", "checkpoints", "metrics.jsonl", "loss.png", "config.yaml");
+    static final List<String> RUN_FILES = List.of("adapter", "best", "checkpoints", "metrics.jsonl", "loss.png", "config.yaml");
 
     private RunFolder() {
     }

@@ -6,6 +6,7 @@ import dev.lora.config.ComputeDtype;
 import dev.lora.config.RunConfig;
 import dev.lora.config.TrainSettings;
 import dev.lora.data.Batch;
+import dev.lora.data.Dataset;
 import dev.lora.data.DatasetReader;
 import dev.lora.data.Example;
 import dev.lora.eval.DatasetLoss;
@@ -31,8 +32,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.stream.Stream;
 
 /**
@@ -63,6 +66,7 @@ public final class Trainer {
     private long stopAfter = Long.MAX_VALUE;
     private boolean checkWeights;
     private boolean force;
+    private boolean dryRun;
     /** Steps skipped as non-finite since the last step that updated (train.max_skipped_steps). */
     private int skippedInARow;
 
@@ -80,6 +84,7 @@ public final class Trainer {
         config.data().valid().ifPresent(v -> inputs.put("data.valid", v));
         config.lora().init().ifPresent(i -> inputs.put("lora.init", i));
         OutputFolder.refuseOverlap("output", output, inputs);
+        if (dryRun) return describe(resume);
         if (resume instanceof Resume.None) RunFolder.refuseUsed(output, force);
         Path firstCreated = firstMissing(output);
         boolean finished = false;
@@ -109,6 +114,12 @@ public final class Trainer {
         return this;
     }
 
+    /** Only reads the inputs and prints what the run would do (see {@link #describe}); writes nothing. */
+    public Trainer dryRun(boolean on) {
+        this.dryRun = on;
+        return this;
+    }
+
     /** A fresh run replaces the previous run's files in its output folder instead of refusing to start. */
     public Trainer force(boolean on) {
         this.force = on;
@@ -122,19 +133,74 @@ public final class Trainer {
         return this;
     }
 
-    private int train(Resume resume) {
-        DataType dtype = ts.dtype() == ComputeDtype.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
+    /** What a run reads before its weights: the model folder and geometry, the tokenised data, the step count. */
+    private record Inputs(Path modelDir, Gpt2Config geometry, Dataset train, Optional<Dataset> valid, long totalSteps,
+                          int longest) {
+        List<Example> validExamples() {
+            return valid.map(Dataset::examples).orElse(List.of());
+        }
+    }
+
+    private Inputs inputs() {
         Path modelDir = ModelResolver.fromEnvironment().resolve(config.model());
         Gpt2Config geometry = Gpt2Loader.readConfig(modelDir);
         config.requireMaxSeqLenWithin(geometry.nPositions());
         Gpt2Tokenizer tokenizer = Gpt2Tokenizer.forModelFolder(modelDir);
-        List<Example> train = DatasetReader.read(config.data().train(), tokenizer, config.data().maxSeqLen()).examples();
-        List<Example> valid = config.data().valid()
-                .map(v -> DatasetReader.read(v, tokenizer, config.data().maxSeqLen()).examples()).orElse(List.of());
+        int maxSeqLen = config.data().maxSeqLen();
+        Dataset train = DatasetReader.read(config.data().train(), tokenizer, maxSeqLen);
+        Optional<Dataset> valid = config.data().valid().map(v -> DatasetReader.read(v, tokenizer, maxSeqLen));
+        for (Dataset d : Stream.concat(Stream.of(train), valid.stream()).toList()) {
+            if (d.truncated() > 0) {
+                LOG.warn("{}: {} of {} examples are longer than data.max_seq_len={} and lose context tokens from the left",
+                        d.file(), d.truncated(), d.size(), maxSeqLen);
+            }
+        }
         // Memory and disk are checked before the (possibly large) weights are read, so a run that cannot fit fails at once.
-        int longest = Stream.concat(train.stream(), valid.stream()).mapToInt(Example::length).max().orElse(2);
+        int longest = Stream.concat(train.examples().stream(), valid.stream().flatMap(d -> d.examples().stream()))
+                .mapToInt(Example::length).max().orElse(2);
         Preflight.check(config, geometry, longest);
-        Gpt2Weights base = Gpt2Loader.load(modelDir, dtype, checkWeights);
+        DataOrder order = new DataOrder(train.size(), ts.batchSize(), ts.gradAccum(), ts.shuffle(), ts.seed());
+        long total = ts.maxSteps().isPresent() ? ts.maxSteps().getAsInt() : (long) ts.epochs() * order.stepsPerEpoch();
+        if (ts.keepBest() && valid.isEmpty()) throw new InputError("train.keep_best needs data.valid: the best adapter is the one with the lowest validation loss");
+        if (ts.warmupSteps() >= total) {
+            LOG.warn("train.warmup_steps={} covers the whole run of {} steps: the learning rate never reaches train.lr={};"
+                    + " lower train.warmup_steps", ts.warmupSteps(), total, ts.lr());
+        }
+        return new Inputs(modelDir, geometry, train, valid, total, longest);
+    }
+
+    /**
+     * {@code --dry-run}: the resolved config, the step count and how it follows from the config, the examples, the
+     * parameter counts and the memory and disk estimates, on stdout; the weights are not read and nothing is written.
+     */
+    private int describe(Resume resume) {
+        Inputs in = inputs();
+        Preflight.Estimate e = Preflight.estimate(config, in.geometry(), in.longest());
+        long trainable = Preflight.trainableParameters(config.lora(), in.geometry()), base = Preflight.baseParameters(in.geometry());
+        DataOrder order = new DataOrder(in.train().size(), ts.batchSize(), ts.gradAccum(), ts.shuffle(), ts.seed());
+        StringBuilder out = new StringBuilder("Resolved config:\n").append(config.toYaml().strip()).append("\n\n");
+        out.append(String.format(Locale.ROOT, "steps: %d (%s; %d examples per step: batch_size %d x grad_accum %d)%n",
+                in.totalSteps(), ts.maxSteps().isPresent() ? "train.max_steps" : ts.epochs() + " epochs of " + order.stepsPerEpoch()
+                        + " steps", ts.batchSize() * ts.gradAccum(), ts.batchSize(), ts.gradAccum()));
+        out.append(String.format(Locale.ROOT, "examples: %d for training (%d cut to data.max_seq_len=%d)%s; longest %d tokens%n",
+                in.train().size(), in.train().truncated(), config.data().maxSeqLen(),
+                in.valid().map(v -> ", " + v.size() + " for validation").orElse(""), in.longest()));
+        out.append(String.format(Locale.ROOT, "parameters: %,d trainable of %,d in the base model (%.3f%%)%n", trainable, base,
+                100.0 * trainable / base));
+        out.append(String.format(Locale.ROOT, "memory: about %s (weights %s, activations %s); each checkpoint about %s%n",
+                Preflight.size(e.memory()), Preflight.size(e.weights()), Preflight.size(e.activations()), Preflight.size(e.checkpoint())));
+        List<String> used = RunFolder.present(output);
+        out.append("output: ").append(output);
+        if (!used.isEmpty() && resume instanceof Resume.None) out.append(" (holds another run: a real run needs --resume or --force)");
+        System.out.println(out);
+        return 0;
+    }
+
+    private int train(Resume resume) {
+        DataType dtype = ts.dtype() == ComputeDtype.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
+        Inputs in = inputs();
+        List<Example> train = in.train().examples(), valid = in.validExamples();
+        Gpt2Weights base = Gpt2Loader.load(in.modelDir(), dtype, checkWeights);
         // Printed once the inputs are known to be good, so an input error stays the last thing on screen.
         LOG.info("Resolved config:\n{}", config.toYaml().strip());
         if (force && resume instanceof Resume.None) RunFolder.clear(output);
@@ -146,12 +212,13 @@ public final class Trainer {
         List<Param> params = model.trainable();
         AdamW optimizer = new AdamW(params, ts.beta1(), ts.beta2(), ts.eps(), ts.weightDecay());
         DataOrder order = new DataOrder(train.size(), ts.batchSize(), ts.gradAccum(), ts.shuffle(), ts.seed());
-        long total = ts.maxSteps().isPresent() ? ts.maxSteps().getAsInt() : (long) ts.epochs() * order.stepsPerEpoch();
+        long total = in.totalSteps();
         LinearSchedule schedule = new LinearSchedule(ts.lr(), ts.warmupSteps(), total);
         CheckpointStore store = new CheckpointStore(output.resolve("checkpoints"));
         store.removeLeftovers();
 
         long start = resumePoint(resume, store, model, optimizer);
+        OptionalDouble bestLoss = start > 0 ? BestAdapter.lossToBeat(output.resolve("best")) : OptionalDouble.empty();
         LOG.info("Training {} of {} parameters ({} adapter tensors) on {} examples: {} steps of {} x {} examples",
                 params.stream().mapToLong(p -> p.value().length()).sum(),
                 base.params().values().stream().mapToLong(p -> p.value().length()).sum(), params.size(), train.size(),
@@ -171,6 +238,12 @@ public final class Trainer {
                     });
                     row.put("valid_loss", v.loss());
                     row.put("valid_perplexity", v.perplexity());
+                    if (ts.keepBest() && Double.isFinite(v.loss()) && (bestLoss.isEmpty() || v.loss() < bestLoss.getAsDouble())) {
+                        bestLoss = OptionalDouble.of(v.loss());
+                        BestAdapter.save(output.resolve("best"), model, config.model(), done, v.loss());
+                        progress.message(String.format("step %d: best validation loss so far; adapter kept in %s", done,
+                                output.resolve("best")));
+                    }
                     progress.message(String.format("step %d: valid loss %.4f (perplexity %.2f)", done, v.loss(), v.perplexity()));
                 }
                 metrics.append(row);

@@ -23,7 +23,7 @@ record Scratch(Path dir) {
     /**
      * A run config over the fixtures that trains one step. Line numbers matter to the error table:
      * 1 model, 2 output, 3 data, 4 train, 5 max_seq_len, 6 lora, 7 r, 8 alpha, 9 targets, 10 train,
-     * 11 batch_size, 12 lr, 13 max_steps.
+     * 11 batch_size, 12 lr, 13 max_steps, 14 warmup_steps (0: a one-step run with the default warmup would warn).
      */
     static final String BASE_CONFIG = """
             model: $MODEL
@@ -39,6 +39,7 @@ record Scratch(Path dir) {
               batch_size: 2
               lr: 0.001
               max_steps: 1
+              warmup_steps: 0
             """;
 
     Path out() {
