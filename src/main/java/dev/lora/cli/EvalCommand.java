@@ -3,6 +3,7 @@ package dev.lora.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lora.eval.Evaluation;
 import dev.lora.eval.GateCheck;
+import dev.lora.eval.metrics.MeteorResources;
 import dev.lora.io.InputError;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
@@ -57,6 +58,10 @@ public final class EvalCommand implements Callable<Integer> {
             description = "With --metrics e2e: exit 3 if METRIC (BLEU, NIST, METEOR, ROUGE_L or CIDEr) is below VALUE (repeatable).")
     List<String> failUnder = new ArrayList<>();
 
+    @Option(names = "--meteor-data", paramLabel = "DIR",
+            description = "With --metrics e2e: METEOR 1.5's English data (see lora score --help); default $LORA_METEOR_DATA, else data/meteor.")
+    Path meteorData;
+
     @Override
     public Integer call() {
         checkOptions();
@@ -66,7 +71,8 @@ public final class EvalCommand implements Callable<Integer> {
         List<GateCheck.Threshold> gates = GateCheck.parse(failUnder, List.of("BLEU", "NIST", "METEOR", "ROUGE_L", "CIDEr"));
         if (!gates.isEmpty() && !sets.contains("e2e")) throw new InputError("--fail-under needs --metrics e2e (it gates E2E scores)");
         ObjectNode result = Evaluation.run(new Evaluation.Options(modelOptions.model, modelOptions.adapter(), data, sets,
-                Optional.ofNullable(maxSeqLen), batchSize, type, decoding.settings(), Optional.ofNullable(limit), out, modelOptions.checkWeights));
+                Optional.ofNullable(maxSeqLen), batchSize, type, decoding.settings(), Optional.ofNullable(limit), out, modelOptions.checkWeights,
+                sets.contains("e2e") ? MeteorOption.load(meteorData) : MeteorResources.none()));
         System.out.println(result.toString());
         List<GateCheck.Failure> failures = GateCheck.check(Evaluation.scores(result), gates);
         failures.forEach(f -> System.err.println("lora eval: " + f.message()));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lora.eval.GateCheck;
 import dev.lora.eval.metrics.E2eMetrics;
 import dev.lora.eval.metrics.E2eScores;
+import dev.lora.eval.metrics.MeteorResources;
 import dev.lora.eval.metrics.ScoringInputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,14 +43,20 @@ public final class ScoreCommand implements Callable<Integer> {
             description = "Exit with status 3 if METRIC scores below VALUE (repeatable), e.g. BLEU=0.6.")
     List<String> failUnder = new ArrayList<>();
 
+    @Option(names = "--meteor-data", paramLabel = "DIR",
+            description = "METEOR 1.5's English data (english.words, english.synsets, english.exceptions, paraphrase-en.gz); "
+                    + "default $" + MeteorResources.ENV + ", else data/meteor.")
+    Path meteorData;
+
     @Override
     public Integer call() throws Exception {
         List<String> metricNames = List.of(E2eScores.BLEU, E2eScores.NIST, E2eScores.METEOR, E2eScores.ROUGE_L,
                 E2eScores.CIDER);
         List<GateCheck.Threshold> thresholds = GateCheck.parse(failUnder, metricNames);
+        MeteorResources meteor = MeteorOption.load(meteorData);
         ScoringInputs.References refs = ScoringInputs.readReferences(references);
         List<String> outputs = ScoringInputs.readPredictions(predictions, refs);
-        E2eScores scores = E2eMetrics.score(refs.groups(), outputs);
+        E2eScores scores = E2eMetrics.score(refs.groups(), outputs, meteor);
 
         Map<String, Double> rounded = new LinkedHashMap<>();
         ObjectNode json = new ObjectMapper().createObjectNode();
@@ -58,6 +65,7 @@ public final class ScoreCommand implements Callable<Integer> {
             rounded.put(name, r.doubleValue());
             json.put(name, r);
         });
+        meteor.recordIn(json);
         System.out.println(new ObjectMapper().writeValueAsString(json));
         System.out.flush();
 

@@ -11,6 +11,7 @@ import dev.lora.eval.generate.GenerationSettings;
 import dev.lora.eval.generate.Generator;
 import dev.lora.eval.metrics.E2eMetrics;
 import dev.lora.eval.metrics.E2eScores;
+import dev.lora.eval.metrics.MeteorResources;
 import dev.lora.io.AtomicFiles;
 import dev.lora.io.InputError;
 import dev.lora.io.ModelResolver;
@@ -48,7 +49,7 @@ public final class Evaluation {
 
     public record Options(String model, Optional<Path> adapter, Path data, Set<String> metrics, Optional<Integer> maxSeqLen,
                           int batchSize, DataType dtype, GenerationSettings generation, Optional<Integer> limit, Path out,
-                          boolean checkWeights) {
+                          boolean checkWeights, MeteorResources meteor) {
     }
 
     /** Returns metrics.json's content; E2E scores are rounded to 4 decimals as the official scorer prints them. */
@@ -85,8 +86,9 @@ public final class Evaluation {
                     nPositions);
             List<List<String>> references = groups.stream().map(ContextGroup::references).toList();
             writeTexts(o.out(), predictions, references);
-            E2eScores scores = E2eMetrics.score(references, predictions);
+            E2eScores scores = E2eMetrics.score(references, predictions, o.meteor());
             scores.asMap().forEach((name, value) -> metrics.put(name, rounded(value)));
+            o.meteor().recordIn(metrics);
             metrics.put("contexts", groups.size());
         }
         AtomicFiles.writeString(o.out().resolve("metrics.json"), metrics.toPrettyString() + "\n");

@@ -57,6 +57,10 @@ class EvalCommandTest {
         for (String m : List.of("BLEU", "NIST", "METEOR", "ROUGE_L", "CIDEr")) {
             assertThat(metrics.get(m).asDouble()).as(m).isEqualTo(scored.get(m).asDouble());
         }
+        // Both say which METEOR they ran, so a gate never compares different METEORs unknowingly.
+        assertThat(metrics.get("METEOR_modules").asText()).startsWith("exact+stem");
+        assertThat(metrics.get("METEOR_modules")).isEqualTo(scored.get("METEOR_modules"));
+        assertThat(metrics.get("METEOR_function_words")).isEqualTo(scored.get("METEOR_function_words"));
     }
 
     @Test

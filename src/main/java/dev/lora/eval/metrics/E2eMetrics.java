@@ -1,5 +1,7 @@
 package dev.lora.eval.metrics;
 
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
 
 /**
@@ -15,8 +17,9 @@ public final class E2eMetrics {
     /**
      * @param references  per segment (MR), its human references; at least one each
      * @param predictions per segment, the system output
+     * @param meteor      METEOR's function words, synonyms and paraphrases, as far as they are there
      */
-    public static E2eScores score(List<List<String>> references, List<String> predictions) {
+    public static E2eScores score(List<List<String>> references, List<String> predictions, MeteorResources meteor) {
         if (references.size() != predictions.size()) {
             throw new IllegalArgumentException(predictions.size() + " predictions for " + references.size()
                     + " reference groups");
@@ -31,10 +34,11 @@ public final class E2eMetrics {
         List<List<String>> cocoRefs = references.stream()
                 .map(refs -> refs.stream().map(CocoTokenizer::tokenize).toList()).toList();
         List<String> cocoHyps = predictions.stream().map(CocoTokenizer::tokenize).toList();
+        meteor.warning().ifPresent(LoggerFactory.getLogger(E2eMetrics.class)::warn);
         return new E2eScores(
                 Bleu.score(mtevalRefs, mtevalHyps),
                 Nist.score(mtevalRefs, mtevalHyps),
-                Meteor.score(cocoRefs, cocoHyps),
+                Meteor.score(cocoRefs, cocoHyps, meteor),
                 RougeL.score(cocoRefs, cocoHyps),
                 CiderD.score(cocoRefs, cocoHyps));
     }

@@ -6,9 +6,8 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * METEOR 1.5 (English, {@code -norm}) as pycocoevalcap runs it, limited to the exact and stem
- * modules: WordNet synonyms and the paraphrase table are not available, so segments score a little
- * lower than with the official jar (see docs/metrics.md for the measured gap). Per segment the best
+ * METEOR 1.5 (English, {@code -norm}) as pycocoevalcap runs it, with the modules its resources allow
+ * ({@link MeteorResources}: all four with METEOR's data, exact and stem without it). Per segment the best
  * reference (by METEOR score) is kept; the corpus score is computed from the summed statistics.
  */
 public final class Meteor {
@@ -17,8 +16,8 @@ public final class Meteor {
     }
 
     /** Inputs as for {@link RougeL#score}: pycocoevalcap-tokenised strings. */
-    public static double score(List<List<String>> references, List<String> hypotheses) {
-        MeteorAligner aligner = new MeteorAligner(snowballEnglish(), FunctionWords.ENGLISH);
+    public static double score(List<List<String>> references, List<String> hypotheses, MeteorResources resources) {
+        MeteorAligner aligner = new MeteorAligner(snowballEnglish(), resources);
         MeteorStats total = MeteorStats.ZERO;
         for (int s = 0; s < hypotheses.size(); s++) {
             total = total.plus(segment(aligner, references.get(s), hypotheses.get(s)));

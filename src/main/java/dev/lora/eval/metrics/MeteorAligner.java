@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
- * METEOR 1.5's aligner restricted to its exact and stem modules: every candidate word match is
- * collected, unambiguous one-to-one matches are fixed, and a left-to-right beam search (width 40)
+ * METEOR 1.5's aligner with its English modules (exact, stem, and where their data is there, synonym and
+ * paraphrase): every candidate match is collected in METEOR's order, unambiguous one-to-one matches are fixed,
+ * and a left-to-right beam search (width 40)
  * over the reference picks the alignment with the most (search-weighted) matched words, then the
  * fewest chunks, then the least distance. The search reproduces METEOR's own arithmetic, including
  * its integer truncation of weighted match counts and where it adds up distances, because those
@@ -19,7 +21,9 @@ final class MeteorAligner {
 
     static final int EXACT = 0;
     static final int STEM = 1;
-    /** METEOR's English module list is exact, stem, synonym, paraphrase; the last two find nothing here. */
+    static final int SYNONYM = 2;
+    static final int PARAPHRASE = 3;
+    /** METEOR's English module list: exact, stem, synonym, paraphrase. */
     static final int MODULES = 4;
     private static final int BEAM_SIZE = 40;
     // METEOR's scorer swaps these search weights in for the configured module weights while aligning.
@@ -27,10 +31,14 @@ final class MeteorAligner {
 
     private final UnaryOperator<String> stemmer;
     private final Set<String> functionWords;
+    private final Optional<MeteorSynonyms> synonyms;
+    private final Optional<MeteorParaphrases> paraphrases;
 
-    MeteorAligner(UnaryOperator<String> stemmer, Set<String> functionWords) {
+    MeteorAligner(UnaryOperator<String> stemmer, MeteorResources resources) {
         this.stemmer = stemmer;
-        this.functionWords = functionWords;
+        this.functionWords = resources.functionWords();
+        this.synonyms = resources.synonyms();
+        this.paraphrases = resources.paraphrases();
     }
 
     /** A match of reference words [start, start+length) with hypothesis words [matchStart, ...). */
@@ -70,6 +78,8 @@ final class MeteorAligner {
                     }
                 }
             }
+            synonyms.ifPresent(syn -> matchSynonyms(syn, hyp, ref, hypKeys, refKeys, matches, hypCoverage, refCoverage));
+            paraphrases.ifPresent(table -> matchParaphrases(table, hyp, ref, matches, hypCoverage, refCoverage));
         }
 
         Path start = new Path(new Match[ref.size()], new boolean[hyp.size()], new boolean[ref.size()]);
@@ -89,10 +99,56 @@ final class MeteorAligner {
         return count(hyp, ref, best.matches);
     }
 
+    /** Different words whose synset sets (own and base forms', see MeteorSynonyms) intersect. */
+    private static void matchSynonyms(MeteorSynonyms syn, List<String> hyp, List<String> ref, int[] hypKeys, int[] refKeys,
+                                      List<List<Match>> matches, int[] hypCoverage, int[] refCoverage) {
+        int[][] hypSets = hyp.stream().map(syn::synsetsOf).toArray(int[][]::new);
+        int[][] refSets = ref.stream().map(syn::synsetsOf).toArray(int[][]::new);
+        for (int j = 0; j < ref.size(); j++) {
+            for (int i = 0; i < hyp.size(); i++) {
+                if (hypKeys[i] != refKeys[j] && MeteorSynonyms.intersect(hypSets[i], refSets[j])) {
+                    addMatch(new Match(SYNONYM, j, 1, i, 1), matches, hypCoverage, refCoverage);
+                }
+            }
+        }
+    }
+
+    /**
+     * Phrases of one side that the table lists as paraphrases of a phrase of the other, in both directions: first
+     * reference phrases found in the hypothesis, then hypothesis phrases found in the reference (METEOR's order).
+     */
+    private static void matchParaphrases(MeteorParaphrases table, List<String> hyp, List<String> ref,
+                                         List<List<Match>> matches, int[] hypCoverage, int[] refCoverage) {
+        int[] h = table.ids(hyp), r = table.ids(ref);
+        for (int j = 0; j < r.length; j++) {
+            for (MeteorParaphrases.Phrase p : table.pathsAt(r, j)) {
+                for (int i = 0; i < h.length; i++) {
+                    if (occursAt(p.paraphrase(), h, i)) {
+                        addMatch(new Match(PARAPHRASE, j, p.length(), i, p.paraphrase().length), matches, hypCoverage, refCoverage);
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < h.length; i++) {
+            for (MeteorParaphrases.Phrase p : table.pathsAt(h, i)) {
+                for (int j = 0; j < r.length; j++) {
+                    if (occursAt(p.paraphrase(), r, j)) {
+                        addMatch(new Match(PARAPHRASE, j, p.paraphrase().length, i, p.length()), matches, hypCoverage, refCoverage);
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean occursAt(int[] phrase, int[] words, int at) {
+        for (int k = 0; k < phrase.length; k++) if (at + k == words.length || words[at + k] != phrase[k]) return false;
+        return true;
+    }
+
     private static void addMatch(Match m, List<List<Match>> matches, int[] hypCoverage, int[] refCoverage) {
         matches.get(m.start()).add(m);
-        hypCoverage[m.matchStart()]++;
-        refCoverage[m.start()]++;
+        for (int k = 0; k < m.matchLength(); k++) hypCoverage[m.matchStart() + k]++;
+        for (int k = 0; k < m.length(); k++) refCoverage[m.start() + k]++;
     }
 
     /** METEOR's ordering of partial alignments: more weighted matches, then fewer chunks, then less distance. */

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 
 class MeteorTest {
 
-    private final MeteorAligner aligner = new MeteorAligner(Meteor.snowballEnglish(), FunctionWords.ENGLISH);
+    private final MeteorAligner aligner = new MeteorAligner(Meteor.snowballEnglish(), MeteorResources.none());
 
     private double segment(String hyp, String... refs) {
         return Meteor.segment(aligner, List.of(refs), hyp).score();
@@ -46,7 +46,7 @@ class MeteorTest {
         // Segment 1 "cat dog" = ref: perfect, its chunk is not added. Segment 2 "dog cat" vs
         // "cat dog": 2 chunks. Sums: 4 hyp and 4 ref content words, all matched exactly, 2 chunks.
         // P = R = 1; frag = 2 / ((4 + 4) / 2) = 0.5; score = 1 - 0.6 * 0.5^0.2.
-        double corpus = Meteor.score(List.of(List.of("cat dog"), List.of("cat dog")), List.of("cat dog", "dog cat"));
+        double corpus = Meteor.score(List.of(List.of("cat dog"), List.of("cat dog")), List.of("cat dog", "dog cat"), MeteorResources.none());
         assertThat(corpus).isCloseTo(1 - 0.6 * Math.pow(0.5, 0.2), within(1e-12));
     }
 
