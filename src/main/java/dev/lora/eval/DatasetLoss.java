@@ -26,7 +26,7 @@ public final class DatasetLoss {
         for (int from = 0; from < examples.size(); from += batchSize) {
             List<Example> part = examples.subList(from, Math.min(examples.size(), from + batchSize));
             Batch batch = Batch.of(part);
-            LmLoss.Result r = LmLoss.compute(model, model.hidden(batch.ids(), false), batch.rows(), batch.targets(), 0, 0);
+            LmLoss.Result r = LmLoss.compute(model, model.hidden(batch.tokens(), batch.sequences(), false), batch.rows(), batch.targets(), 0, 0);
             sum += r.sum();
             tokens += r.tokens();
             progress.accept(from + part.size());

@@ -1,6 +1,7 @@
 package dev.lora.lora;
 
 import dev.lora.model.Loops;
+import dev.lora.model.Sequences;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.DoubleBuffer;
@@ -18,7 +19,8 @@ public final class LoraDropout {
     private final double p;
     private long stepSeed;
     private int[] keys;
-    private int time;
+    private Sequences seqs;
+    private int[] sequenceOfRow;
     private long calls;
 
     public LoraDropout(double p) {
@@ -26,16 +28,17 @@ public final class LoraDropout {
     }
 
     /**
-     * Starts training-mode masks for a micro-batch of step {@code stepSeed}: row r of every LoRA input belongs to
-     * example {@code keys[r / time]} (its index in the training data) at position {@code r % time}. Every
-     * micro-batch of a step starts from the same seed: its examples, not its place, tell the masks apart.
+     * Starts training-mode masks for a micro-batch of step {@code stepSeed}: the rows of sequence s of every LoRA
+     * input are example {@code keys[s]} (its index in the training data) at positions 0, 1, ... Every micro-batch
+     * of a step starts from the same seed: its examples, not their place, tell the masks apart.
      */
-    public void start(long stepSeed, int[] keys, int time) {
+    public void start(long stepSeed, int[] keys, Sequences seqs) {
         if (p == 0) return;
-        if (time < 1) throw new IllegalArgumentException("time must be positive, got " + time);
+        if (keys.length != seqs.count()) throw new IllegalArgumentException(keys.length + " keys for " + seqs.count() + " sequences");
         this.stepSeed = stepSeed;
         this.keys = keys.clone();
-        this.time = time;
+        this.seqs = seqs;
+        this.sequenceOfRow = seqs.sequenceOfRow();
         this.calls = 0;
     }
 
@@ -58,8 +61,7 @@ public final class LoraDropout {
         if (keys == null || p == 0) return new Dropped(x, null);
         INDArray xs = Loops.dense(x), in = Loops.like(xs), mask = Loops.like(xs);
         long rows = xs.size(0), features = xs.size(1);
-        if (rows != (long) keys.length * time)
-            throw new IllegalArgumentException(rows + " rows for " + keys.length + " examples of " + time + " positions");
+        if (rows != seqs.rows()) throw new IllegalArgumentException(rows + " rows for sequences of " + seqs.rows() + " rows");
         long callSeed = Seeds.mix(stepSeed, calls++);
         // A draw below this 32-bit threshold drops: probability floor(p 2^32) / 2^32.
         long threshold = (long) Math.floor(p * 4294967296.0);
@@ -73,7 +75,8 @@ public final class LoraDropout {
         Loops.forRows(rows, features, (first, last) -> {
             float[] v = isDouble ? null : new float[n], m = isDouble ? null : new float[n];
             for (int r = first; r < last; r++) {
-                SplittableRandom g = new SplittableRandom(Seeds.mix(callSeed, keys[r / time], r % time));
+                int s = sequenceOfRow[r];
+                SplittableRandom g = new SplittableRandom(Seeds.mix(callSeed, keys[s], r - seqs.offset(s)));
                 int from = r * n;
                 if (isDouble) fillDoubles(xd, id, md, from, n, g, threshold, keep);
                 else fillFloats(xf, inf, mf, from, n, g, threshold, (float) keep, v, m);

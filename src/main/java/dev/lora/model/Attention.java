@@ -5,15 +5,20 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.util.List;
+
 /**
  * Causal multi-head self-attention: fused c_attn (q, k, v), softmax(q k^T / sqrt(d)) v per head,
- * then c_proj. Rows are tokens, [B*T, C], b-major; heads work on [B, H, T, D].
+ * then c_proj. Rows are tokens, [N, C], sequence after sequence ({@link Sequences}); heads work on
+ * [n, H, L, D] views of a run of n sequences of length L. Cached decoding works on [B, H, T, D].
  */
 public final class Attention {
     private final Linear cAttn;
     private final Linear cProj;
     private final int nHead;
-    private INDArray q, k, v, p;
+    // What backward needs of the last kept forward: the layout, and per run q, k, v and the probabilities.
+    private Sequences seqs;
+    private INDArray[][] kept;
 
     public Attention(Linear cAttn, Linear cProj, int nHead) {
         this.cAttn = cAttn;
@@ -21,16 +26,29 @@ public final class Attention {
         this.nHead = nHead;
     }
 
-    public INDArray forward(INDArray x, int batch, int time, boolean keep) {
-        INDArray[] heads = heads(cAttn.forward(x, keep), batch, time);
-        INDArray probs = Gemm.batched(heads[0], false, heads[1], true);
-        CausalSoftmax.forward(probs, 1.0 / Math.sqrt(heads[0].size(3)));
-        INDArray merged = attendValues(probs, heads[2], batch, time);
+    /**
+     * Causal attention within each sequence of {@code seqs}. Consecutive sequences of one length form a run whose
+     * q, k and v are [n, H, L, D] strided views of c_attn's output rows, attended with one batched product, and
+     * written straight into the merged rows: no sequence is copied, and a padding-free batch spends nothing on
+     * padding.
+     */
+    public INDArray forward(INDArray x, Sequences seqs, boolean keep) {
+        INDArray qkv = Loops.dense(cAttn.forward(x, keep));
+        long c = qkv.size(1) / 3, d = c / nHead;
+        INDArray merged = Nd4j.createUninitialized(qkv.dataType(), new long[]{seqs.rows(), c}, 'c');
+        List<int[]> runs = seqs.runs();
+        INDArray[][] kept = keep ? new INDArray[runs.size()][] : null;
+        for (int r = 0; r < runs.size(); r++) {
+            int n = runs.get(r)[1], length = seqs.length(runs.get(r)[0]);
+            INDArray[] heads = heads(block(qkv, seqs, runs.get(r)), n, length);
+            INDArray probs = Gemm.batched(heads[0], false, heads[1], true);
+            CausalSoftmax.forward(probs, 1.0 / Math.sqrt(d));
+            Gemm.batchedInto(probs, false, heads[2], false, block(merged, seqs, runs.get(r)).reshape(n, length, nHead, d).permute(0, 2, 1, 3));
+            if (keep) kept[r] = new INDArray[]{heads[0], heads[1], heads[2], probs};
+        }
         if (keep) {
-            q = heads[0];
-            k = heads[1];
-            v = heads[2];
-            p = probs;
+            this.seqs = seqs;
+            this.kept = kept;
         }
         return cProj.forward(merged, keep);
     }
@@ -41,7 +59,7 @@ public final class Attention {
      * {@link KvCache#attentionMask}), shared by all layers.
      */
     public INDArray forwardCached(INDArray x, int batch, int time, KvCache.Layer cache, INDArray mask) {
-        INDArray[] heads = heads(cAttn.forward(x, false), batch, time);
+        INDArray[] heads = heads(Loops.dense(cAttn.forward(x, false)), batch, time);
         cache.append(heads[1], heads[2]);
         INDArray keys = cache.keys();
         INDArray scores = Gemm.batched(heads[0], false, keys, true).muli(1.0 / Math.sqrt(heads[0].size(3)));
@@ -53,27 +71,38 @@ public final class Attention {
 
     public INDArray backward(INDArray dOut) {
         INDArray dRows = Loops.dense(cProj.backward(dOut));
-        long b = q.size(0), h = q.size(1), t = q.size(2), d = q.size(3);
-        INDArray dy = dRows.reshape(b, t, h, d).permute(0, 2, 1, 3);
-        // [B*T, 3C] is [B, T, 3, H, D]: each head gradient is written straight to its place.
-        INDArray dQkv = Nd4j.createUninitialized(dRows.dataType(), new long[]{b, t, 3, h, d}, 'c');
-        INDArray byPart = dQkv.permute(2, 0, 3, 1, 4);
-        Gemm.batchedInto(p, true, dy, false, byPart.get(NDArrayIndex.point(2)));
-        INDArray ds = Gemm.batched(dy, false, v, true);
-        CausalSoftmax.backward(ds, p, 1.0 / Math.sqrt(d));
-        Gemm.batchedInto(ds, false, k, false, byPart.get(NDArrayIndex.point(0)));
-        Gemm.batchedInto(ds, true, q, false, byPart.get(NDArrayIndex.point(1)));
-        q = k = v = p = null;
-        return cAttn.backward(dQkv.reshape(b * t, 3 * h * d));
+        long c = dRows.size(1), d = c / nHead;
+        // [N, 3C] rows of a run are [n, L, 3, H, D]: each head gradient is written straight to its place.
+        INDArray dQkv = Nd4j.createUninitialized(dRows.dataType(), new long[]{seqs.rows(), 3 * c}, 'c');
+        List<int[]> runs = seqs.runs();
+        for (int r = 0; r < runs.size(); r++) {
+            int n = runs.get(r)[1], length = seqs.length(runs.get(r)[0]);
+            INDArray q = kept[r][0], k = kept[r][1], v = kept[r][2], p = kept[r][3];
+            INDArray dy = block(dRows, seqs, runs.get(r)).reshape(n, length, nHead, d).permute(0, 2, 1, 3);
+            INDArray byPart = block(dQkv, seqs, runs.get(r)).reshape(n, length, 3, nHead, d).permute(2, 0, 3, 1, 4);
+            Gemm.batchedInto(p, true, dy, false, byPart.get(NDArrayIndex.point(2)));
+            INDArray ds = Gemm.batched(dy, false, v, true);
+            CausalSoftmax.backward(ds, p, 1.0 / Math.sqrt(d));
+            Gemm.batchedInto(ds, false, k, false, byPart.get(NDArrayIndex.point(0)));
+            Gemm.batchedInto(ds, true, q, false, byPart.get(NDArrayIndex.point(1)));
+        }
+        kept = null;
+        return cAttn.backward(dQkv);
+    }
+
+    /** The rows of a run of sequences (first, count), a contiguous row range of a dense [N, *] array: a view. */
+    private static INDArray block(INDArray rows, Sequences seqs, int[] run) {
+        int from = seqs.offset(run[0]), to = seqs.offset(run[0] + run[1] - 1) + seqs.length(run[0] + run[1] - 1);
+        return rows.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
     }
 
     /**
-     * [B*T, 3C] seen as q, k, v, each [B, H, T, D]: views of [B, T, 3, H, D], not copies; the products read
+     * [n*L, 3C] seen as q, k, v, each [n, H, L, D]: views of [n, L, 3, H, D], not copies; the products read
      * them through their strides.
      */
     private INDArray[] heads(INDArray qkv, int batch, int time) {
         long c = qkv.size(1) / 3;
-        INDArray parts = Loops.dense(qkv).reshape(batch, time, 3, nHead, c / nHead).permute(2, 0, 3, 1, 4);
+        INDArray parts = qkv.reshape(batch, time, 3, nHead, c / nHead).permute(2, 0, 3, 1, 4);
         return new INDArray[]{parts.get(NDArrayIndex.point(0)), parts.get(NDArrayIndex.point(1)),
                 parts.get(NDArrayIndex.point(2))};
     }

@@ -16,8 +16,8 @@ public final class Block {
         this.mlp = mlp;
     }
 
-    public INDArray forward(INDArray x, int batch, int time, boolean keep) {
-        INDArray mid = x.add(attn.forward(ln1.forward(x, keep), batch, time, keep));
+    public INDArray forward(INDArray x, Sequences seqs, boolean keep) {
+        INDArray mid = x.add(attn.forward(ln1.forward(x, keep), seqs, keep));
         return mid.addi(mlp.forward(ln2.forward(mid, keep), keep));
     }
 

@@ -7,12 +7,12 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntBinaryOperator;
 
 /**
  * GPT-2 (Hugging Face GPT2LMHeadModel): token + position embeddings, pre-LayerNorm blocks,
- * final LayerNorm, LM head tied to the base token embedding. Batches are right-padded [B, T]
- * id matrices; activations are [B*T, C] rows. Not thread-safe: a forward with {@code keep}
+ * final LayerNorm, LM head tied to the base token embedding. A batch is sequences of tokens whose
+ * activations are rows, [N, C], sequence after sequence ({@link Sequences}): right-padded [B, T] id
+ * matrices, or padding-free concatenations of examples. Not thread-safe: a forward with {@code keep}
  * remembers what the following {@link #backward} needs.
  */
 public final class Gpt2Model {
@@ -20,7 +20,7 @@ public final class Gpt2Model {
     private final TokenEmbedding wte;
     private final List<Block> blocks = new ArrayList<>();
     private final LayerNorm lnF;
-    private int[] keptShape;
+    private boolean kept;
 
     public Gpt2Model(Gpt2Weights weights, Adapters adapters) {
         this.weights = weights;
@@ -67,10 +67,28 @@ public final class Gpt2Model {
     /** Final hidden states (after ln_f) of a right-padded batch, [B*T, C]; row b*T + t is token t of row b. */
     public INDArray hidden(int[][] ids, boolean keep) {
         int batch = ids.length, time = ids[0].length;
-        checkLength(time, 0);
-        INDArray x = embed(ids, (b, t) -> t, keep);
-        for (Block b : blocks) x = b.forward(x, batch, time, keep);
-        keptShape = keep ? new int[]{batch, time} : null;
+        int[] flat = new int[batch * time];
+        for (int b = 0; b < batch; b++) {
+            if (ids[b].length != time) throw new IllegalArgumentException("ragged batch: pad rows to one length");
+            System.arraycopy(ids[b], 0, flat, b * time, time);
+        }
+        return hidden(flat, Sequences.padded(batch, time), keep);
+    }
+
+    /**
+     * Final hidden states of sequences given as one run of tokens, [N, C]: row seqs.offset(s) + t is token t of
+     * sequence s, at position t. With the examples of a batch concatenated, no row is padding.
+     */
+    public INDArray hidden(int[] tokens, Sequences seqs, boolean keep) {
+        if (tokens.length != seqs.rows()) throw new IllegalArgumentException(tokens.length + " tokens for " + seqs.rows() + " rows");
+        checkLength(seqs.longest(), 0);
+        int[] positions = new int[tokens.length];
+        for (int s = 0; s < seqs.count(); s++) {
+            for (int t = 0; t < seqs.length(s); t++) positions[seqs.offset(s) + t] = t;
+        }
+        INDArray x = embed(tokens, positions, keep);
+        for (Block b : blocks) x = b.forward(x, seqs, keep);
+        kept = keep;
         return lnF.forward(x, keep);
     }
 
@@ -82,7 +100,7 @@ public final class Gpt2Model {
      * than double peak memory.
      */
     public void backward(INDArray dHidden) {
-        if (keptShape == null) throw new IllegalStateException("backward without a kept forward pass");
+        if (!kept) throw new IllegalStateException("backward without a kept forward pass");
         INDArray dx = lnF.backward(dHidden);
         MemoryWorkspace outer = Nd4j.getMemoryManager().getCurrentWorkspace();
         for (int i = blocks.size() - 1; i >= 0; i--) {
@@ -95,7 +113,7 @@ public final class Gpt2Model {
             }
         }
         wte.backward(dx);
-        keptShape = null;
+        kept = false;
     }
 
 
@@ -131,7 +149,15 @@ public final class Gpt2Model {
         }
         checkLength(time, start - cache.minLeftPad());
         // Each row's positions count from the end of its padding; padding slots take any valid position.
-        INDArray x = embed(ids, (b, t) -> Math.max(0, start + t - cache.leftPad(b)), false);
+        int[] flat = new int[batch * time], positions = new int[batch * time];
+        for (int b = 0; b < batch; b++) {
+            if (ids[b].length != time) throw new IllegalArgumentException("ragged batch: pad rows to one length");
+            for (int t = 0; t < time; t++) {
+                flat[b * time + t] = ids[b][t];
+                positions[b * time + t] = Math.max(0, start + t - cache.leftPad(b));
+            }
+        }
+        INDArray x = embed(flat, positions, false);
         INDArray mask = cache.attentionMask(time, config().nHead(), dtype());
         for (int i = 0; i < blocks.size(); i++) {
             x = blocks.get(i).forwardCached(x, batch, time, cache.layer(i), mask);
@@ -150,20 +176,10 @@ public final class Gpt2Model {
         return (head != null ? head : weights.get("transformer.wte.weight")).value();
     }
 
-    /** Token + position embeddings of a [B, T] id matrix; {@code position} gives the position of (row, column). */
-    private INDArray embed(int[][] ids, IntBinaryOperator position, boolean keep) {
-        int batch = ids.length, time = ids[0].length;
-        int[] flat = new int[batch * time];
-        int[] pos = new int[batch * time];
-        for (int b = 0; b < batch; b++) {
-            if (ids[b].length != time) throw new IllegalArgumentException("ragged batch: pad rows to one length");
-            for (int t = 0; t < time; t++) {
-                flat[b * time + t] = ids[b][t];
-                pos[b * time + t] = position.applyAsInt(b, t);
-            }
-        }
-        INDArray positions = Nd4j.pullRows(weights.get("transformer.wpe.weight").value(), 1, pos);
-        return wte.forward(flat, keep).addi(positions);
+    /** Token + position embeddings of rows: token ids and their positions. */
+    private INDArray embed(int[] tokens, int[] positions, boolean keep) {
+        INDArray wpe = Nd4j.pullRows(weights.get("transformer.wpe.weight").value(), 1, positions);
+        return wte.forward(tokens, keep).addi(wpe);
     }
 
     private void checkLength(int time, int start) {

@@ -65,9 +65,9 @@ public final class StepRunner {
         long tokens = 0;
         for (int i = 0; i < microBatches.size(); i++) {
             Batch batch = microBatches.get(i);
-            model.dropout().start(Seeds.mix(seed, step), batch.keys(), batch.time());
+            model.dropout().start(Seeds.mix(seed, step), batch.keys(), batch.sequences());
             double scale = 1.0 / ((double) batch.lossTokens() * microBatches.size());
-            LmLoss.Result r = LmLoss.compute(gpt, gpt.hidden(batch.ids(), true), batch.rows(), batch.targets(),
+            LmLoss.Result r = LmLoss.compute(gpt, gpt.hidden(batch.tokens(), batch.sequences(), true), batch.rows(), batch.targets(),
                     labelSmoothing, scale);
             gpt.backward(r.dHidden());
             lossSum += r.sum() / r.tokens();

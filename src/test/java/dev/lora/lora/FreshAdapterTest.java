@@ -6,6 +6,7 @@ import dev.lora.config.LoraTarget;
 import dev.lora.model.Gpt2Loader;
 import dev.lora.model.Gpt2Model;
 import dev.lora.model.Gpt2Weights;
+import dev.lora.model.Sequences;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,7 +26,7 @@ class FreshAdapterTest {
         INDArray plain = new Gpt2Model(base).logits(new Gpt2Model(base).hidden(ids, false));
         LoraSettings all = new LoraSettings(4, 32, 0.1, List.of(LoraTarget.values()), LoraBias.NONE, Optional.empty());
         LoraModel adapted = LoraModel.create(base, all, 7);
-        adapted.dropout().start(3, new int[]{0, 1}, ids[0].length); // even in training mode, a zero branch adds exactly zero
+        adapted.dropout().start(3, new int[]{0, 1}, Sequences.padded(2, ids[0].length)); // even in training mode, a zero branch adds exactly zero
         INDArray withAdapters = adapted.model().logits(adapted.model().hidden(ids, false));
         assertThat(withAdapters.equals(plain)).as("bit-identical logits").isTrue();
         // ...while the adapters are really there and random where loralib makes them random.

@@ -8,6 +8,7 @@ import dev.lora.model.Gpt2Weights;
 import dev.lora.model.LmLoss;
 import dev.lora.model.Param;
 import dev.lora.model.TinyGpt2;
+import dev.lora.model.Sequences;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -56,7 +57,7 @@ class GradientCheckTest {
 
         double scale = 1.0 / TARGETS.length;
         m.trainable().forEach(Param::zeroGrad);
-        m.dropout().start(1234, new int[]{0, 1}, IDS[0].length);
+        m.dropout().start(1234, new int[]{0, 1}, Sequences.padded(2, IDS[0].length));
         LmLoss.Result r = LmLoss.compute(m.model(), m.model().hidden(IDS, true), ROWS, TARGETS, smoothing, scale);
         m.model().backward(r.dHidden());
 
@@ -116,7 +117,7 @@ class GradientCheckTest {
     }
 
     private static double loss(LoraModel m, double smoothing) {
-        m.dropout().start(1234, new int[]{0, 1}, IDS[0].length); // the same masks as the analytic pass
+        m.dropout().start(1234, new int[]{0, 1}, Sequences.padded(2, IDS[0].length)); // the same masks as the analytic pass
         return LmLoss.compute(m.model(), m.model().hidden(IDS, false), ROWS, TARGETS, smoothing, 0).sum();
     }
 

@@ -1,5 +1,6 @@
 package dev.lora.lora;
 
+import dev.lora.model.Sequences;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,9 +19,9 @@ class LoraDropoutTest {
     @Test
     void dropsAboutPAndScalesTheRestInBothPrecisions() {
         LoraDropout d = new LoraDropout(0.1);
-        d.start(42, KEYS, TIME);
+        d.start(42, KEYS, Sequences.padded(KEYS.length, TIME));
         LoraDropout.Dropped f32 = d.apply(input(DataType.FLOAT));
-        d.start(42, KEYS, TIME);
+        d.start(42, KEYS, Sequences.padded(KEYS.length, TIME));
         LoraDropout.Dropped f64 = d.apply(input(DataType.DOUBLE));
         double[] m32 = f32.mask().castTo(DataType.DOUBLE).data().asDouble(), m64 = f64.mask().data().asDouble();
         double[] x = input(DataType.DOUBLE).data().asDouble(), in64 = f64.input().data().asDouble();
@@ -38,9 +39,9 @@ class LoraDropoutTest {
     @Test
     void sameSeedSameMaskAndEvaluationDropsNothing() {
         LoraDropout d = new LoraDropout(0.3);
-        d.start(7, KEYS, TIME);
+        d.start(7, KEYS, Sequences.padded(KEYS.length, TIME));
         INDArray first = d.apply(input(DataType.FLOAT)).mask();
-        d.start(7, KEYS, TIME);
+        d.start(7, KEYS, Sequences.padded(KEYS.length, TIME));
         assertThat(d.apply(input(DataType.FLOAT)).mask()).isEqualTo(first);
         d.eval();
         INDArray x = input(DataType.FLOAT);
@@ -57,9 +58,9 @@ class LoraDropoutTest {
     void anExamplesMaskDependsOnItsKeyAndPositionOnlyNotOnItsPlaceInTheBatch() {
         LoraDropout d = new LoraDropout(0.5);
         int cols = 64;
-        d.start(11, new int[]{7, 42}, 5);
+        d.start(11, new int[]{7, 42}, Sequences.padded(2, 5));
         INDArray a = d.apply(Nd4j.ones(DataType.FLOAT, 10, cols)).mask();
-        d.start(11, new int[]{42, 3, 7}, 8);
+        d.start(11, new int[]{42, 3, 7}, Sequences.padded(3, 8));
         INDArray b = d.apply(Nd4j.ones(DataType.FLOAT, 24, cols)).mask();
         for (int t = 0; t < 5; t++) {
             assertThat(b.getRow(t)).as("example 42, position %d", t).isEqualTo(a.getRow(5 + t));
@@ -71,21 +72,21 @@ class LoraDropoutTest {
     @Test
     void eachLoraInputOfAPassAndEachStepDrawsItsOwnMask() {
         LoraDropout d = new LoraDropout(0.5);
-        d.start(11, new int[]{7}, 4);
+        d.start(11, new int[]{7}, Sequences.padded(1, 4));
         INDArray first = d.apply(Nd4j.ones(DataType.FLOAT, 4, 64)).mask();
         INDArray second = d.apply(Nd4j.ones(DataType.FLOAT, 4, 64)).mask();
         assertThat(second).isNotEqualTo(first);
-        d.start(11, new int[]{7}, 4);
+        d.start(11, new int[]{7}, Sequences.padded(1, 4));
         assertThat(d.apply(Nd4j.ones(DataType.FLOAT, 4, 64)).mask()).as("a new micro-batch restarts the pass").isEqualTo(first);
-        d.start(12, new int[]{7}, 4);
+        d.start(12, new int[]{7}, Sequences.padded(1, 4));
         assertThat(d.apply(Nd4j.ones(DataType.FLOAT, 4, 64)).mask()).as("another step").isNotEqualTo(first);
     }
 
     @Test
     void rowsMustMatchTheExamples() {
         LoraDropout d = new LoraDropout(0.5);
-        d.start(1, new int[]{0, 1}, 3);
+        d.start(1, new int[]{0, 1}, Sequences.padded(2, 3));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> d.apply(Nd4j.ones(DataType.FLOAT, 5, 4)))
-                .hasMessageContaining("5 rows for 2 examples of 3 positions");
+                .hasMessageContaining("5 rows for sequences of 6 rows");
     }
 }
