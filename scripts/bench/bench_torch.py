@@ -9,7 +9,13 @@ q and v column blocks, masked softmax attention (torch 1.13 has no scaled_dot_pr
 unfused tanh GELU of HF's gelu_new, frozen base weights (so autograd computes no weight gradient for them).
 Like `lora train`, only the completion rows go through the tied LM head, with label-smoothed cross-entropy.
 
+With --data FILE (token-id JSONL, as `lora bench --data ... --write-tokens FILE` writes it) it trains on those
+examples in file order, batch after batch, padding each batch as a PyTorch recipe does: --padding longest (to the
+batch's longest example: Hugging Face Trainer + PEFT with a padding collator) or --padding 512 (every example to
+512 positions: microsoft/LoRA's gpt2_ft.py). It reports real (unpadded) tokens per second.
+
 Usage: bench_torch.py [--preset gpt2] [--batch 8] [--seq 128] [--steps 5] [--warmup 2] [--threads 2] [--generate]
+                      [--data FILE --padding longest|512]
 """
 import argparse
 import json
@@ -39,6 +45,8 @@ def parse_args():
     p.add_argument("--dtype", choices=["float32", "float64"], default="float32")
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--generate", action="store_true", help="also time beam search (beam 10, 64 new tokens)")
+    p.add_argument("--data", help="token-id JSONL of examples to train on (see above)")
+    p.add_argument("--padding", choices=["longest", "512"], default="longest")
     p.add_argument("--as-installed", action="store_true",
                    help="leave OMP_WAIT_POLICY unset (libgomp's default spin-waiting), as a plain `python3` run has it")
     a = p.parse_args()
@@ -208,6 +216,25 @@ def random_batch(batch, seq):
     return ids, rows, targets
 
 
+def data_batches(path, batch, padding):
+    """Batches of the file's examples in order, right-padded as the recipe pads: (ids, loss rows, targets, real tokens)."""
+    with open(path) as f:
+        examples = [json.loads(line) for line in f if line.strip()]
+    out = []
+    for start in range(0, len(examples), batch):
+        part = [e["context"] + e["completion"] for e in examples[start:start + batch]]
+        firsts = [len(e["context"]) for e in examples[start:start + batch]]
+        width = max(map(len, part)) if padding == "longest" else 512
+        ids = torch.full((len(part), width), VOCAB - 1, dtype=torch.long)
+        rows, targets = [], []
+        for b, (seq, first) in enumerate(zip(part, firsts)):
+            ids[b, :len(seq)] = torch.tensor(seq)
+            rows += [b * width + t for t in range(first - 1, len(seq) - 1)]
+            targets += seq[first:]
+        out.append((ids, torch.tensor(rows), torch.tensor(targets), sum(map(len, part))))
+    return out
+
+
 def train_step(model, opt, params, ids, rows, targets):
     h = model.hidden(ids).reshape(-1, model.ln_f.normalized_shape[0])[rows]
     loss = F.cross_entropy(model.logits(h), targets, label_smoothing=LABEL_SMOOTHING)
@@ -260,16 +287,22 @@ def main():
     model = Gpt2(layers, c, heads, targets).train()
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=LR, betas=BETAS, eps=EPS, weight_decay=WEIGHT_DECAY)
-    ids, rows, targets_t = random_batch(ARGS.batch, ARGS.seq)
+    if ARGS.data:
+        batches = data_batches(ARGS.data, ARGS.batch, ARGS.padding)
+    else:
+        ids, rows, targets_t = random_batch(ARGS.batch, ARGS.seq)
+        batches = [(ids, rows, targets_t, ARGS.batch * ARGS.seq)]
 
-    for _ in range(ARGS.warmup):
-        train_step(model, opt, params, ids, rows, targets_t)
-    seconds, cpu, loss = [], [], None
-    for _ in range(ARGS.steps):
+    for i in range(ARGS.warmup):
+        train_step(model, opt, params, *batches[i % len(batches)][:3])
+    seconds, cpu, loss, real = [], [], None, 0
+    for i in range(ARGS.steps):
+        ids, rows, targets_t, tokens = batches[(ARGS.warmup + i) % len(batches)]
         t0, c0 = time.perf_counter(), time.process_time()
         loss = train_step(model, opt, params, ids, rows, targets_t)
         seconds.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
+        real += tokens
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
 
     gen = None
@@ -290,9 +323,11 @@ def main():
         "n_head": heads, "vocab_size": VOCAB,
         "params": sum(p.numel() for p in model.parameters() if not p.requires_grad),
         "trainable_params": sum(p.numel() for p in params), "targets": targets, "r": RANK, "dtype": ARGS.dtype,
-        "batch": ARGS.batch, "seq": ARGS.seq, "loss_tokens": len(rows), "warmup": ARGS.warmup, "steps": ARGS.steps,
+        "batch": ARGS.batch, "seq": ARGS.seq, "loss_tokens": len(batches[0][1]), "warmup": ARGS.warmup, "steps": ARGS.steps,
         "threads": torch.get_num_threads(), "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", ""),
-        "train_tokens_per_s": ARGS.batch * ARGS.seq / median, "ms_per_step": median * 1e3,
+        "train_tokens_per_s": real / sum(seconds) if ARGS.data else ARGS.batch * ARGS.seq / median,
+        "data": ARGS.data, "padding": ARGS.padding if ARGS.data else None, "real_tokens": real if ARGS.data else None,
+        "ms_per_step": median * 1e3,
         "ms_per_step_min": min(seconds) * 1e3, "ms_per_step_max": max(seconds) * 1e3,
         "cpu_per_wall": sum(cpu) / sum(seconds), "cpu_s_per_step": statistics.median(cpu), "loss": loss, "peak_rss_mb": peak_rss,
         "matmul_gflops": matmul_gflops(), "gen_tokens_per_s": gen,

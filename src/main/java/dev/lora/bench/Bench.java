@@ -7,6 +7,7 @@ import dev.lora.config.LoraBias;
 import dev.lora.config.LoraSettings;
 import dev.lora.config.LoraTarget;
 import dev.lora.data.Batch;
+import dev.lora.data.Example;
 import dev.lora.lora.LoraModel;
 import dev.lora.model.Gpt2Config;
 import dev.lora.model.Gpt2Weights;
@@ -48,18 +49,33 @@ public final class Bench {
         LoraModel model = LoraModel.create(base, lora, SEED);
         AdamW optimizer = new AdamW(model.trainable(), BETA1, BETA2, EPS, WEIGHT_DECAY);
         StepRunner runner = new StepRunner(model, optimizer, LABEL_SMOOTHING, CLIP_NORM, SEED);
-        Batch batch = RandomBatch.of(config.vocabSize(), o.batch(), o.seq(), SEED);
+        List<Batch> batches;
+        if (o.data().isPresent()) {
+            List<Example> examples = RealBatches.read(o.data().get(), o.lines(), config.nPositions());
+            o.writeTokens().ifPresent(f -> RealBatches.writeTokens(examples, f));
+            batches = RealBatches.batches(examples, o.batch());
+        } else {
+            batches = List.of(RandomBatch.of(config.vocabSize(), o.batch(), o.seq(), SEED));
+        }
 
-        for (int i = 0; i < o.warmup(); i++) step(runner, i, batch);
+        for (int i = 0; i < o.warmup(); i++) step(runner, i, batches.get(i % batches.size()));
         Step[] timed = new Step[o.steps()];
-        for (int i = 0; i < o.steps(); i++) timed[i] = step(runner, o.warmup() + i, batch);
+        long realTokens = 0;
+        for (int i = 0; i < o.steps(); i++) {
+            Batch batch = batches.get((o.warmup() + i) % batches.size());
+            timed[i] = step(runner, o.warmup() + i, batch);
+            realTokens += batch.realTokens();
+        }
         double peakRss = ProcessStats.peakRssMb(); // before the probe, so it is the training step's peak
         double gflops = MatmulProbe.gflops(o.dtype());
         Double decode = o.generate() ? DecodeBench.tokensPerSecond(model, SEED) : null;
 
         double[] seconds = Arrays.stream(timed).mapToDouble(Step::seconds).toArray();
         double median = median(seconds);
-        double tokens = (double) o.batch() * o.seq();
+        // Random batches: one batch, the median step. Real data: the batches differ, so all timed tokens (every row is
+        // a real token) over all timed time; a median step would stand for one batch only.
+        double tokensPerSecond = o.data().isPresent() ? realTokens / Arrays.stream(seconds).sum() : (double) o.batch() * o.seq() / median;
+        long timedTokens = realTokens;
         ObjectNode out = new ObjectMapper().createObjectNode();
         out.put("impl", "lora-java");
         out.put("preset", o.preset().id());
@@ -75,14 +91,19 @@ public final class Bench {
         out.put("dtype", o.dtype() == DataType.DOUBLE ? "float64" : "float32");
         out.put("batch", o.batch());
         out.put("seq", o.seq());
-        out.put("loss_tokens", batch.lossTokens());
+        out.put("loss_tokens", batches.get(0).lossTokens());
+        o.data().ifPresent(d -> {
+            out.put("data", d.toString());
+            out.put("lines", o.lines());
+            out.put("real_tokens", timedTokens);
+        });
         out.put("warmup", o.warmup());
         out.put("steps", o.steps());
         out.put("threads", threads.blas());
         out.put("nd4j_threads", threads.nd4j());
         // Read by libgomp at load time, so only the launching environment can set it; see docs/performance.md.
         out.put("omp_wait_policy", System.getenv().getOrDefault("OMP_WAIT_POLICY", ""));
-        out.put("train_tokens_per_s", tokens / median);
+        out.put("train_tokens_per_s", tokensPerSecond);
         out.put("ms_per_step", median * 1e3);
         out.put("ms_per_step_min", Arrays.stream(seconds).min().orElseThrow() * 1e3);
         out.put("ms_per_step_max", Arrays.stream(seconds).max().orElseThrow() * 1e3);

@@ -5,15 +5,20 @@ import dev.lora.config.LoraTarget;
 import dev.lora.io.InputError;
 import org.nd4j.linalg.api.buffer.DataType;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What {@code lora bench} measures. threads 0 keeps ND4J's own choice (one per core); generate adds
- * the beam-search decoding rate.
+ * the beam-search decoding rate; data trains on a file's first {@code lines} examples instead of random batches.
  */
 public record BenchOptions(Preset preset, int batch, int seq, int steps, int warmup, List<LoraTarget> targets,
-                           DataType dtype, int threads, boolean generate) {
+                           DataType dtype, int threads, boolean generate, Optional<Path> data, int lines,
+                           Optional<Path> writeTokens) {
     public BenchOptions {
+        if (lines < 1) throw new InputError("--lines must be at least 1, got " + lines);
+        if (writeTokens.isPresent() && data.isEmpty()) throw new InputError("--write-tokens needs --data");
         targets = List.copyOf(targets);
         if (batch < 1) throw new InputError("--batch must be at least 1, got " + batch);
         // Two tokens is the least that leaves a prompt and a completion token.

@@ -6,6 +6,8 @@ import dev.lora.bench.Preset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
+
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -41,6 +43,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "Native threads for ND4J and OpenBLAS; 0 keeps ND4J's default (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--data", paramLabel = "FILE", description = "Train on this file's first --lines examples, in file order, instead of random batches (real tokens/s).")
+    Path data;
+
+    @Option(names = "--lines", defaultValue = "96", description = "With --data: how many examples (default: ${DEFAULT-VALUE}).")
+    int lines;
+
+    @Option(names = "--write-tokens", paramLabel = "FILE", description = "With --data: write those examples as token-id JSONL (for scripts/bench/bench_torch.py --data).")
+    Path writeTokens;
+
     @Option(names = "--generate", description = "Also time beam-search decoding (beam 10, 64 new tokens, key/value cache).")
     boolean generate;
 
@@ -48,7 +59,8 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         main.startBackend();
         BenchOptions options = new BenchOptions(Preset.parse(preset), batch, seq, steps, warmup,
-                BenchOptions.parseTargets(targets), BenchOptions.parseDtype(dtype), threads, generate);
+                BenchOptions.parseTargets(targets), BenchOptions.parseDtype(dtype), threads, generate,
+                java.util.Optional.ofNullable(data), lines, java.util.Optional.ofNullable(writeTokens));
         System.out.println(Bench.run(options).toString());
         return 0;
     }
