@@ -82,6 +82,7 @@ public final class ConfigLoader {
                     t.number("clip_norm", td.clipNorm()),
                     t.longInteger("seed", td.seed()),
                     t.bool("shuffle", td.shuffle()),
+                    t.bool("group_by_length", td.groupByLength()),
                     t.integer("log_every", td.logEvery()),
                     t.integer("eval_every", td.evalEvery()),
                     t.integer("save_every", td.saveEvery()),

@@ -26,7 +26,7 @@ final class ConfigSchema {
         m.put("data", List.of("train", "valid", "max_seq_len"));
         m.put("lora", List.of("r", "alpha", "dropout", "targets", "bias", "init"));
         m.put("train", List.of("batch_size", "grad_accum", "epochs", "max_steps", "lr", "weight_decay", "betas",
-                "eps", "warmup_steps", "label_smoothing", "clip_norm", "seed", "shuffle", "log_every", "eval_every",
+                "eps", "warmup_steps", "label_smoothing", "clip_norm", "seed", "shuffle", "group_by_length", "log_every", "eval_every",
                 "save_every", "save_total_limit", "keep_best", "skip_nonfinite", "max_skipped_steps", "dtype"));
         return Collections.unmodifiableMap(m);
     }

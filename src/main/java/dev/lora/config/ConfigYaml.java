@@ -56,6 +56,7 @@ final class ConfigYaml {
         line(y, "  ", "clip_norm", Checks.fmt(t.clipNorm()));
         line(y, "  ", "seed", Long.toString(t.seed()));
         line(y, "  ", "shuffle", Boolean.toString(t.shuffle()));
+        line(y, "  ", "group_by_length", Boolean.toString(t.groupByLength()));
         line(y, "  ", "log_every", Integer.toString(t.logEvery()));
         line(y, "  ", "eval_every", Integer.toString(t.evalEvery()));
         line(y, "  ", "save_every", Integer.toString(t.saveEvery()));

@@ -20,6 +20,8 @@ import java.util.OptionalInt;
  * @param clipNorm       global gradient-norm clip; 0 turns clipping off
  * @param seed           seed for adapter init, dropout and shuffling
  * @param shuffle        shuffle the training examples every epoch
+ * @param groupByLength  put examples of similar length into the same micro-batches, as Hugging Face's group_by_length
+ *                       (off by default: it changes which examples share a batch)
  * @param logEvery       log the training loss every this many steps
  * @param evalEvery      evaluate on data.valid every this many steps; 0: only at the end
  * @param saveEvery      save the adapter every this many steps; 0: only at the end
@@ -32,7 +34,8 @@ import java.util.OptionalInt;
  */
 public record TrainSettings(int batchSize, int gradAccum, int epochs, OptionalInt maxSteps, double lr,
                             double weightDecay, double beta1, double beta2, double eps, int warmupSteps,
-                            double labelSmoothing, double clipNorm, long seed, boolean shuffle, int logEvery,
+                            double labelSmoothing, double clipNorm, long seed, boolean shuffle, boolean groupByLength,
+                            int logEvery,
                             int evalEvery, int saveEvery, int saveTotalLimit, boolean keepBest,
                             boolean skipNonfinite, int maxSkippedSteps, ComputeDtype dtype) {
 
@@ -44,7 +47,7 @@ public record TrainSettings(int batchSize, int gradAccum, int epochs, OptionalIn
      * Logging, evaluation and saving cadences are this tool's own.
      */
     public static final TrainSettings DEFAULTS = new TrainSettings(8, 1, 5, OptionalInt.empty(), 2e-4, 0.01,
-            0.9, 0.999, 1e-6, 500, 0.1, 0.0, 110, true, 10, 0, 0, 0, false, false, 10, ComputeDtype.FLOAT32);
+            0.9, 0.999, 1e-6, 500, 0.1, 0.0, 110, true, false, 10, 0, 0, 0, false, false, 10, ComputeDtype.FLOAT32);
 
     public TrainSettings {
         Checks.atLeast("train.batch_size", batchSize, 1);

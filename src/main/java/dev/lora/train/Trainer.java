@@ -133,6 +133,11 @@ public final class Trainer {
         return this;
     }
 
+    private DataOrder order(List<Example> train) {
+        int[] lengths = ts.groupByLength() ? train.stream().mapToInt(Example::length).toArray() : null;
+        return new DataOrder(train.size(), ts.batchSize(), ts.gradAccum(), ts.shuffle(), ts.seed(), lengths);
+    }
+
     /** What a run reads before its weights: the model folder and geometry, the tokenised data, the step count. */
     private record Inputs(Path modelDir, Gpt2Config geometry, Dataset train, Optional<Dataset> valid, long totalSteps,
                           int longest) {
@@ -159,7 +164,7 @@ public final class Trainer {
         int longest = Stream.concat(train.examples().stream(), valid.stream().flatMap(d -> d.examples().stream()))
                 .mapToInt(Example::length).max().orElse(2);
         Preflight.check(config, geometry, longest);
-        DataOrder order = new DataOrder(train.size(), ts.batchSize(), ts.gradAccum(), ts.shuffle(), ts.seed());
+        DataOrder order = order(train.examples());
         long total = ts.maxSteps().isPresent() ? ts.maxSteps().getAsInt() : (long) ts.epochs() * order.stepsPerEpoch();
         if (ts.keepBest() && valid.isEmpty()) throw new InputError("train.keep_best needs data.valid: the best adapter is the one with the lowest validation loss");
         if (ts.warmupSteps() >= total) {
@@ -177,7 +182,7 @@ public final class Trainer {
         Inputs in = inputs();
         Preflight.Estimate e = Preflight.estimate(config, in.geometry(), in.longest());
         long trainable = Preflight.trainableParameters(config.lora(), in.geometry()), base = Preflight.baseParameters(in.geometry());
-        DataOrder order = new DataOrder(in.train().size(), ts.batchSize(), ts.gradAccum(), ts.shuffle(), ts.seed());
+        DataOrder order = order(in.train().examples());
         StringBuilder out = new StringBuilder("Resolved config:\n").append(config.toYaml().strip()).append("\n\n");
         out.append(String.format(Locale.ROOT, "steps: %d (%s; %d examples per step: batch_size %d x grad_accum %d)%n",
                 in.totalSteps(), ts.maxSteps().isPresent() ? "train.max_steps" : ts.epochs() + " epochs of " + order.stepsPerEpoch()
@@ -211,7 +216,7 @@ public final class Trainer {
                 .orElseGet(() -> LoraModel.create(base, config.lora(), ts.seed()));
         List<Param> params = model.trainable();
         AdamW optimizer = new AdamW(params, ts.beta1(), ts.beta2(), ts.eps(), ts.weightDecay());
-        DataOrder order = new DataOrder(train.size(), ts.batchSize(), ts.gradAccum(), ts.shuffle(), ts.seed());
+        DataOrder order = order(train);
         long total = in.totalSteps();
         LinearSchedule schedule = new LinearSchedule(ts.lr(), ts.warmupSteps(), total);
         CheckpointStore store = new CheckpointStore(output.resolve("checkpoints"));

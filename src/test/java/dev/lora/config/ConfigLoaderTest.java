@@ -191,7 +191,7 @@ class ConfigLoaderTest {
                 new LoraSettings(8, 16, 0.05, List.of(LoraTarget.Q, LoraTarget.K, LoraTarget.V, LoraTarget.MLP_FC),
                         LoraBias.LORA_ONLY, Optional.of(cwd.resolve("runs/previous/adapter"))),
                 new TrainSettings(4, 2, 3, OptionalInt.of(1000), 1e-4, 0.0, 0.8, 0.99, 1e-8, 100, 0.0, 1.0, 42,
-                        false, 5, 200, 400, 3, false, true, 10, ComputeDtype.FLOAT64));
+                        false, false, 5, 200, 400, 3, false, true, 10, ComputeDtype.FLOAT64));
     }
 
     static Path resource(String name) throws URISyntaxException {

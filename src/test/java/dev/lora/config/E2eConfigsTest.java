@@ -27,7 +27,7 @@ class E2eConfigsTest {
         TrainSettings d = TrainSettings.DEFAULTS;
         assertThat(c.train()).isEqualTo(new TrainSettings(d.batchSize(), d.gradAccum(), d.epochs(), d.maxSteps(),
                 d.lr(), d.weightDecay(), d.beta1(), d.beta2(), d.eps(), d.warmupSteps(), d.labelSmoothing(),
-                d.clipNorm(), d.seed(), d.shuffle(), 100, 2000, 1000, d.saveTotalLimit(), d.keepBest(), d.skipNonfinite(),
+                d.clipNorm(), d.seed(), d.shuffle(), d.groupByLength(), 100, 2000, 1000, d.saveTotalLimit(), d.keepBest(), d.skipNonfinite(),
                 d.maxSkippedSteps(), d.dtype()));
         assertThat(c.train().lr()).isEqualTo(2e-4);
         assertThat(c.train().batchSize()).isEqualTo(8);

@@ -42,7 +42,7 @@ class RoundTripTest {
                     new DataConfig(dir.resolve("#train.txt"), Optional.empty(), 2),
                     new LoraSettings(1, 1e-9, 0.0, List.of(LoraTarget.WTE), LoraBias.ALL, Optional.of(cwd)),
                     new TrainSettings(1, 1, 1, OptionalInt.of(Integer.MAX_VALUE), 123456.789, 1e20, 0.0,
-                            0.999999999, 3e-12, 0, 0.3333333333333333, 1e-5, Long.MIN_VALUE, true, 1, 0, 0, 0, true, false, 1,
+                            0.999999999, 3e-12, 0, 0.3333333333333333, 1e-5, Long.MIN_VALUE, true, true, 1, 0, 0, 0, true, false, 1,
                             ComputeDtype.FLOAT32));
             assertThat(reload(c)).as(model).isEqualTo(c);
         }
