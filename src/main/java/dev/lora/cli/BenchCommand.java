@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = {
@@ -60,7 +61,7 @@ public final class BenchCommand implements Callable<Integer> {
         main.startBackend();
         BenchOptions options = new BenchOptions(Preset.parse(preset), batch, seq, steps, warmup,
                 BenchOptions.parseTargets(targets), BenchOptions.parseDtype(dtype), threads, generate,
-                java.util.Optional.ofNullable(data), lines, java.util.Optional.ofNullable(writeTokens));
+                Optional.ofNullable(data), lines, Optional.ofNullable(writeTokens));
         System.out.println(Bench.run(options).toString());
         return 0;
     }

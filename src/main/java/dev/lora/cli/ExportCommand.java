@@ -1,16 +1,17 @@
 package dev.lora.cli;
 
+import dev.lora.io.JsonFiles;
+import dev.lora.io.OutputFolder;
 import dev.lora.lora.AdapterFiles;
 import dev.lora.lora.formats.AdapterFormat;
 import dev.lora.lora.formats.AdapterReader;
-import dev.lora.io.JsonFiles;
-import dev.lora.io.OutputFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "export", mixinStandardHelpOptions = true, description = {
@@ -46,7 +47,7 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         main.startBackend();
         AdapterFormat target = AdapterFormat.parseOutput(format);
-        OutputFolder.refuseOverlap("--out", out, java.util.Map.of("--adapter", adapter));
+        OutputFolder.refuseOverlap("--out", out, Map.of("--adapter", adapter));
         OutputFolder.refuseExisting(out, force);
         AdapterFiles.Adapter a = AdapterReader.read(adapter, MergeCommand.readOptions(loraAlpha));
         if (baseModel != null) a = new AdapterFiles.Adapter(a.settings(), baseModel, a.geometry(), a.tensors(), a.source());

@@ -2,6 +2,7 @@ package dev.lora.train;
 
 import dev.lora.lora.Seeds;
 
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -43,7 +44,7 @@ public record DataOrder(int examples, int batchSize, int gradAccum, boolean shuf
         int[][] out = new int[count][];
         for (int i = 0; i < count; i++) {
             int from = (first + i) * batchSize, to = Math.min(examples, from + batchSize);
-            out[i] = java.util.Arrays.copyOfRange(order, from, to);
+            out[i] = Arrays.copyOfRange(order, from, to);
         }
         return out;
     }
@@ -71,7 +72,7 @@ public record DataOrder(int examples, int batchSize, int gradAccum, boolean shuf
         for (int from = 0; from < examples; from += mega) {
             Integer[] part = new Integer[Math.min(mega, examples - from)];
             for (int i = 0; i < part.length; i++) part[i] = idx[from + i];
-            java.util.Arrays.sort(part, (a, b) -> Integer.compare(lengths[b], lengths[a])); // stable: ties keep their order
+            Arrays.sort(part, (a, b) -> Integer.compare(lengths[b], lengths[a])); // stable: ties keep their order
             for (int i = 0; i < part.length; i++) idx[from + i] = part[i];
         }
     }

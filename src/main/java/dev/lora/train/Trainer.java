@@ -166,7 +166,9 @@ public final class Trainer {
         Preflight.check(config, geometry, longest);
         DataOrder order = order(train.examples());
         long total = ts.maxSteps().isPresent() ? ts.maxSteps().getAsInt() : (long) ts.epochs() * order.stepsPerEpoch();
-        if (ts.keepBest() && valid.isEmpty()) throw new InputError("train.keep_best needs data.valid: the best adapter is the one with the lowest validation loss");
+        if (ts.keepBest() && valid.isEmpty()) {
+            throw new InputError("train.keep_best needs data.valid: the best adapter is the one with the lowest validation loss");
+        }
         if (ts.warmupSteps() >= total) {
             LOG.warn("train.warmup_steps={} covers the whole run of {} steps: the learning rate never reaches train.lr={};"
                     + " lower train.warmup_steps", ts.warmupSteps(), total, ts.lr());
