@@ -11,6 +11,7 @@ import dev.lora.model.Workspaces;
 
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -54,26 +55,56 @@ public final class StepRunner {
     /** Runs step {@code step} (0-based) at learning rate {@code lr}; a non-finite step updates nothing. */
     public Result run(long step, List<Batch> microBatches, double lr) {
         try (MemoryWorkspace ws = Workspaces.open(WORKSPACE_ID)) {
-            return runInWorkspace(step, microBatches, lr);
+            List<Shard> whole = new ArrayList<>();
+            for (Batch b : microBatches) whole.add(new Shard(b, b.lossTokens()));
+            Contribution c = contribute(step, whole, microBatches.size());
+            return apply(c, microBatches.size(), lr);
         }
     }
 
-    private Result runInWorkspace(long step, List<Batch> microBatches, double lr) {
-        List<Param> params = model.trainable();
+    /**
+     * Part of a micro-batch: some of its examples, and the micro-batch's loss tokens (all its examples'), which the
+     * step's scaling needs. A whole micro-batch is one shard.
+     */
+    public record Shard(Batch batch, int microBatchLossTokens) {
+    }
+
+    /** What shards add to a step: the loss they carry (summed as the step's mean needs it) and their real tokens. */
+    public record Contribution(double loss, long tokens) {
+        Contribution plus(Contribution o) {
+            return new Contribution(loss + o.loss, tokens + o.tokens);
+        }
+    }
+
+    /**
+     * Adds the shards' gradients to the trainable parameters' gradients with the step's global scaling (token mean
+     * within each micro-batch, mean over the step's {@code microBatches}), so contributions of any split of the
+     * step's examples sum to the whole step's gradient: the work a distributed task does. Dropout masks depend on
+     * (seed, step, example) only, so a shard's result does not depend on which examples it shares a task with.
+     */
+    public Contribution contribute(long step, List<Shard> shards, int microBatches) {
         Gpt2Model gpt = model.model();
-        double lossSum = 0;
-        long tokens = 0;
-        for (int i = 0; i < microBatches.size(); i++) {
-            Batch batch = microBatches.get(i);
+        Contribution total = new Contribution(0, 0);
+        for (Shard shard : shards) {
+            Batch batch = shard.batch();
             model.dropout().start(Seeds.mix(seed, step), batch.keys(), batch.sequences());
-            double scale = 1.0 / ((double) batch.lossTokens() * microBatches.size());
+            double scale = 1.0 / ((double) shard.microBatchLossTokens() * microBatches);
             LmLoss.Result r = LmLoss.compute(gpt, gpt.hidden(batch.tokens(), batch.sequences(), true), batch.rows(), batch.targets(),
                     labelSmoothing, scale);
             gpt.backward(r.dHidden());
-            lossSum += r.sum() / r.tokens();
-            tokens += batch.realTokens();
+            total = total.plus(new Contribution(r.sum() / shard.microBatchLossTokens(), batch.realTokens()));
         }
-        double loss = lossSum / microBatches.size();
+        return total;
+    }
+
+    /**
+     * The step once every contribution's gradient is in the parameters: global-norm clipping and AdamW, or no update
+     * when the loss or the gradient is not finite; gradients are zeroed either way.
+     */
+    public Result apply(Contribution c, int microBatches, double lr) {
+        List<Param> params = model.trainable();
+        double loss = c.loss() / microBatches;
+        long tokens = c.tokens();
         double norm = Gradients.norm(params);
         boolean finite = Double.isFinite(loss) && Double.isFinite(norm);
         if (finite) {
