@@ -47,6 +47,8 @@ def parse_args():
     p.add_argument("--generate", action="store_true", help="also time beam search (beam 10, 64 new tokens)")
     p.add_argument("--data", help="token-id JSONL of examples to train on (see above)")
     p.add_argument("--padding", choices=["longest", "512"], default="longest")
+    p.add_argument("--prompts", help="with --generate: decode these prompts (one JSON array of ids per line, as `lora bench"
+                   " --data ... --generate --write-prompts FILE` writes them) one at a time, as microsoft/LoRA does")
     p.add_argument("--as-installed", action="store_true",
                    help="leave OMP_WAIT_POLICY unset (libgomp's default spin-waiting), as a plain `python3` run has it")
     a = p.parse_args()
@@ -265,6 +267,52 @@ def beam_search(model, prompt, new_tokens=NEW_TOKENS):
     return out[0]
 
 
+STOPS, LENGTH_PENALTY, NO_REPEAT = (VOCAB - 1, 628), 0.8, 4
+
+
+@torch.no_grad()
+def beam_search_e2e(model, prompt, new_tokens=NEW_TOKENS):
+    """One context as `lora eval --metrics e2e` decodes it (the LoRA paper's setting): beam 10, a finished hypothesis
+    scores its summed log-probabilities / length^0.8 (the length counting the end token), no repeated 4-gram among
+    generated tokens, stop at end of text or "\n\n", and the search ends once no live hypothesis can beat the best
+    finished one (the same bound as lora's BeamSearch). Returns (hypothesis-steps run, tokens of the output)."""
+    caches = [[] for _ in model.h]
+    logp = torch.log_softmax(model.logits(model.hidden(torch.tensor(prompt)[None, :], caches)[:, -1]), dim=-1).double()
+    live, best, best_score, steps = [([], 0.0)], None, None, 0
+    for step in range(new_tokens):
+        if step > 0:
+            for c in caches:
+                c[:] = [t.index_select(0, parents) for t in c]
+            logp = torch.log_softmax(model.logits(model.hidden(last[:, None], caches)[:, -1]), dim=-1).double()
+        steps += len(live)
+        for h, (tokens, _) in enumerate(live):  # ban the tokens that would repeat a 4-gram of this hypothesis
+            if len(tokens) >= NO_REPEAT - 1:
+                prefix = tuple(tokens[len(tokens) - NO_REPEAT + 1:])
+                for i in range(len(tokens) - NO_REPEAT + 1):
+                    if tuple(tokens[i:i + NO_REPEAT - 1]) == prefix:
+                        logp[h, tokens[i + NO_REPEAT - 1]] = float("-inf")
+        scores = torch.tensor([s for _, s in live], dtype=torch.float64)[:, None] + logp
+        top, flat = scores.view(-1).topk(BEAMS)
+        nxt, parent_rows = [], []
+        for score, f in zip(top.tolist(), flat.tolist()):
+            h, t = divmod(f, VOCAB)
+            tokens = live[h][0] + [t]
+            if t in STOPS or len(tokens) >= new_tokens:
+                final = score / len(tokens) ** LENGTH_PENALTY
+                if best is None or final > best_score:
+                    best, best_score = tokens, final
+            else:
+                nxt.append((tokens, score))
+                parent_rows.append(h)
+        if not nxt or (best is not None and all(best_score >= s / max((len(t) + 1) ** LENGTH_PENALTY,
+                                                                          new_tokens ** LENGTH_PENALTY) for t, s in nxt)):
+            break
+        live, parents = nxt, torch.tensor(parent_rows)
+        last = torch.tensor([t[-1] for t, _ in live])
+    output = best if best is not None else []
+    return steps, len(output) - (1 if output and output[-1] in STOPS else 0)
+
+
 def matmul_gflops():
     """The same fixed gemm `lora bench` probes: 1024 x 768 times 768 x 3072."""
     a, b = torch.rand(1024, 768), torch.rand(768, 3072)
@@ -305,8 +353,20 @@ def main():
         real += tokens
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
 
-    gen = None
-    if ARGS.generate:
+    gen, gen_real = None, {}
+    if ARGS.generate and ARGS.prompts:
+        model.eval()
+        with open(ARGS.prompts) as f:
+            prompts = [json.loads(line) for line in f if line.strip()]
+        beam_search_e2e(model, prompts[0], new_tokens=4)  # warm-up
+        t0, steps, tokens = time.perf_counter(), 0, 0
+        for p in prompts:
+            s, n = beam_search_e2e(model, p)
+            steps, tokens = steps + s, tokens + n
+        decode_seconds = time.perf_counter() - t0
+        gen_real = {"gen_contexts": len(prompts), "gen_contexts_per_s": len(prompts) / decode_seconds, "gen_beam_steps": steps,
+                    "gen_generated_tokens": tokens}
+    elif ARGS.generate:
         model.eval()
         prompt = torch.randint(0, VOCAB - 1, (PROMPT,), generator=torch.Generator().manual_seed(SEED))
         beam_search(model, prompt, new_tokens=4)  # warm-up
@@ -330,7 +390,7 @@ def main():
         "ms_per_step": median * 1e3,
         "ms_per_step_min": min(seconds) * 1e3, "ms_per_step_max": max(seconds) * 1e3,
         "cpu_per_wall": sum(cpu) / sum(seconds), "cpu_s_per_step": statistics.median(cpu), "loss": loss, "peak_rss_mb": peak_rss,
-        "matmul_gflops": matmul_gflops(), "gen_tokens_per_s": gen,
+        "matmul_gflops": matmul_gflops(), "gen_tokens_per_s": gen, **gen_real,
     }))
 
 

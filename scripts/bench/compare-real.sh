@@ -5,11 +5,16 @@
 # Prints one table of real (unpadded) tokens per second and peak memory, with the ratios. Ratios from one run on
 # one machine are what mean anything; OMP_WAIT_POLICY=PASSIVE on both sides, as the launcher sets it.
 #
+# --generate adds decoding: the first --contexts unique contexts (default 10) with the LoRA paper's settings, as
+# `lora eval --metrics e2e` decodes them (several contexts per batch), against a KV-cached PyTorch beam search with
+# the same settings, one context at a time (microsoft/LoRA's recipe), in contexts per second.
+#
 # Usage: scripts/bench/compare-real.sh [--data ../shared/data/e2e/valid.txt] [--lines 96] [--batch 8]
-#                                      [--preset gpt2] [--threads N] [--skip-512] [--out DIR]
+#                                      [--preset gpt2] [--threads N] [--skip-512] [--generate [--contexts 10]] [--out DIR]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 data="$root/../shared/data/e2e/valid.txt" lines=96 batch=8 preset=gpt2 threads="$(nproc)" skip512="" out="$root/target/bench-real"
+generate="" contexts=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --data) data="$2"; shift 2 ;;
@@ -18,8 +23,10 @@ while [ $# -gt 0 ]; do
     --preset) preset="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --skip-512) skip512=1; shift ;;
+    --generate) generate=1; shift ;;
+    --contexts) contexts="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare-real.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -35,6 +42,13 @@ echo "compare-real.sh: $preset, first $lines examples of $data, batch $batch, $s
 OMP_NUM_THREADS="$threads" "$root/lora" bench "${common[@]}" --data "$data" --lines "$lines" --write-tokens "$out/tokens.jsonl" > "$out/java.json"
 "$torch_python" "$root/scripts/bench/bench_torch.py" "${common[@]}" --data "$out/tokens.jsonl" --padding longest > "$out/torch-longest.json"
 [ -n "$skip512" ] || "$torch_python" "$root/scripts/bench/bench_torch.py" "${common[@]}" --data "$out/tokens.jsonl" --padding 512 > "$out/torch-512.json"
+rm -f "$out/java-decode.json" "$out/torch-decode.json"
+if [ -n "$generate" ]; then
+  OMP_NUM_THREADS="$threads" "$root/lora" bench --preset "$preset" --steps 1 --warmup 0 --threads "$threads" --data "$data" \
+    --lines "$lines" --generate --contexts "$contexts" --write-prompts "$out/prompts.jsonl" > "$out/java-decode.json"
+  "$torch_python" "$root/scripts/bench/bench_torch.py" --preset "$preset" --steps 1 --warmup 0 --threads "$threads" --generate \
+    --prompts "$out/prompts.jsonl" > "$out/torch-decode.json"
+fi
 python3 - "$out" <<'PY'
 import json, os, sys
 out = sys.argv[1]
@@ -51,4 +65,14 @@ for name, f in rows:
         continue
     t = json.load(open(p))
     print(f"| {name} | {t['train_tokens_per_s']:.1f} | {t['peak_rss_mb']:.0f} | {java['train_tokens_per_s'] / t['train_tokens_per_s']:.2f} |")
+jd, td = os.path.join(out, "java-decode.json"), os.path.join(out, "torch-decode.json")
+if os.path.exists(jd) and os.path.exists(td):
+    j, t = json.load(open(jd)), json.load(open(td))
+    print()
+    print(f"Decoding the first {j['gen_contexts']} contexts: beam 10, length penalty 0.8, no repeated 4-gram, 64 new tokens, stops")
+    print()
+    print("| run | contexts/s | output tokens | Java / this |")
+    print("|---|---|---|---|")
+    print(f"| Java (lora eval's decoding, {10} contexts per batch) | {j['gen_contexts_per_s']:.3f} | {j['gen_generated_tokens']} | |")
+    print(f"| PyTorch, KV-cached beam search, one context at a time | {t['gen_contexts_per_s']:.3f} | {t['gen_generated_tokens']} | {j['gen_contexts_per_s'] / t['gen_contexts_per_s']:.2f} |")
 PY

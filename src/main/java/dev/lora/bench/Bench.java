@@ -68,7 +68,9 @@ public final class Bench {
         }
         double peakRss = ProcessStats.peakRssMb(); // before the probe, so it is the training step's peak
         double gflops = MatmulProbe.gflops(o.dtype());
-        Double decode = o.generate() ? DecodeBench.tokensPerSecond(model, SEED) : null;
+        boolean realDecode = o.generate() && o.data().isPresent();
+        Double decode = o.generate() && !realDecode ? DecodeBench.tokensPerSecond(model, SEED) : null;
+        DecodeBench.RealRate real = realDecode ? DecodeBench.realContexts(model, o.data().get(), o.contexts(), o.writePrompts()) : null;
 
         double[] seconds = Arrays.stream(timed).mapToDouble(Step::seconds).toArray();
         double median = median(seconds);
@@ -116,6 +118,12 @@ public final class Bench {
         out.put("peak_rss_mb", peakRss);
         out.put("matmul_gflops", gflops);
         out.put("gen_tokens_per_s", decode);
+        if (real != null) {
+            out.put("gen_contexts", real.contexts());
+            out.put("gen_generated_tokens", real.generatedTokens());
+            out.put("gen_contexts_per_s", real.contexts() / real.seconds());
+            out.put("gen_real_tokens_per_s", real.generatedTokens() / real.seconds());
+        }
         return out;
     }
 

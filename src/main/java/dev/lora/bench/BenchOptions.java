@@ -15,8 +15,10 @@ import java.util.Optional;
  */
 public record BenchOptions(Preset preset, int batch, int seq, int steps, int warmup, List<LoraTarget> targets,
                            DataType dtype, int threads, boolean generate, Optional<Path> data, int lines,
-                           Optional<Path> writeTokens) {
+                           Optional<Path> writeTokens, int contexts, Optional<Path> writePrompts) {
     public BenchOptions {
+        if (contexts < 1) throw new InputError("--contexts must be at least 1, got " + contexts);
+        if (writePrompts.isPresent() && (data.isEmpty() || !generate)) throw new InputError("--write-prompts needs --data and --generate");
         if (lines < 1) throw new InputError("--lines must be at least 1, got " + lines);
         if (writeTokens.isPresent() && data.isEmpty()) throw new InputError("--write-tokens needs --data");
         targets = List.copyOf(targets);

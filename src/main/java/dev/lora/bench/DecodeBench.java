@@ -1,5 +1,16 @@
 package dev.lora.bench;
 
+import dev.lora.data.ContextGroup;
+import dev.lora.data.DatasetReader;
+import dev.lora.data.PromptFormat;
+import dev.lora.io.AtomicFiles;
+import dev.lora.io.InputError;
+import dev.lora.tokenizer.Gpt2Tokenizer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
 import dev.lora.eval.generate.Decoding;
 import dev.lora.eval.generate.GenerationSettings;
 import dev.lora.eval.generate.Generator;
@@ -35,5 +46,29 @@ final class DecodeBench {
             seconds[i] = (System.nanoTime() - t0) / 1e9;
         }
         return NEW_TOKENS / Bench.median(seconds);
+    }
+
+    /** Decoding of real contexts, as {@code lora eval --metrics e2e} runs it. */
+    record RealRate(int contexts, long generatedTokens, double seconds) {
+    }
+
+    /**
+     * The first {@code contexts} unique contexts of a data file (prompt: the context's tokens and the separator),
+     * decoded with {@code lora eval}'s defaults: the LoRA paper's beam 10, length penalty 0.8, no repeated 4-gram,
+     * 64 new tokens, stops, several contexts per batch. The prompts are written, one JSON array of ids per line, for
+     * bench_torch.py --prompts, when {@code promptsOut} is given.
+     */
+    static RealRate realContexts(LoraModel model, Path file, int contexts, Optional<Path> promptsOut) {
+        Gpt2Tokenizer tok = Gpt2Tokenizer.builtIn();
+        List<ContextGroup> groups = DatasetReader.read(file, tok, Integer.MAX_VALUE).contextGroups();
+        if (groups.size() < contexts) throw new InputError(file + ": --contexts " + contexts + " but the file holds " + groups.size());
+        List<int[]> prompts = groups.subList(0, contexts).stream().map(g -> PromptFormat.promptTokens(tok, g.context())).toList();
+        promptsOut.ifPresent(f -> AtomicFiles.writeString(f, prompts.stream().map(Arrays::toString).collect(Collectors.joining("\n")) + "\n"));
+        GenerationSettings s = GenerationSettings.e2ePaperDefaults();
+        Generator.generate(model, prompts.subList(0, 1), s.withMaxNewTokens(4), n -> { }); // warm-up
+        long t0 = System.nanoTime();
+        List<int[]> out = Generator.generate(model, prompts, s, n -> { });
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new RealRate(contexts, out.stream().mapToLong(o -> o.length).sum(), seconds);
     }
 }

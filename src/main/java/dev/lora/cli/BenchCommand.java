@@ -53,7 +53,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--write-tokens", paramLabel = "FILE", description = "With --data: write those examples as token-id JSONL (for scripts/bench/bench_torch.py --data).")
     Path writeTokens;
 
-    @Option(names = "--generate", description = "Also time beam-search decoding (beam 10, 64 new tokens, key/value cache).")
+    @Option(names = "--contexts", defaultValue = "10", description = "With --data and --generate: decode this many of the file's unique contexts as lora eval does (default: ${DEFAULT-VALUE}).")
+    int contexts;
+
+    @Option(names = "--write-prompts", paramLabel = "FILE", description = "With --data and --generate: write those prompts' token ids (for scripts/bench/bench_torch.py --prompts).")
+    Path writePrompts;
+
+    @Option(names = "--generate", description = "Also time beam-search decoding: one random prompt, beam 10, 64 new tokens, key/value cache; with --data, the file's first --contexts contexts as lora eval decodes them.")
     boolean generate;
 
     @Override
@@ -61,7 +67,8 @@ public final class BenchCommand implements Callable<Integer> {
         main.startBackend();
         BenchOptions options = new BenchOptions(Preset.parse(preset), batch, seq, steps, warmup,
                 BenchOptions.parseTargets(targets), BenchOptions.parseDtype(dtype), threads, generate,
-                Optional.ofNullable(data), lines, Optional.ofNullable(writeTokens));
+                Optional.ofNullable(data), lines, Optional.ofNullable(writeTokens),
+                contexts, Optional.ofNullable(writePrompts));
         System.out.println(Bench.run(options).toString());
         return 0;
     }
