@@ -32,6 +32,8 @@ class ExportCommandTest {
         assertThat(cfg.get("r").asInt()).isEqualTo(8);
         assertThat(cfg.get("lora_alpha").asInt()).isEqualTo(16);
         assertThat(cfg.get("target_modules").get(0).asText()).isEqualTo("attn.c_attn");
+        // The summary reports what was written (a q/v adapter of rank 4 is rank 8 in PEFT), then where it came from.
+        assertThat(run.err()).contains("r 8, lora_alpha 16 (from r 4");
 
         assertThat(MergeFixtures.lora("export", "--adapter", peft.toString(), "--format", "loralib", "--out", back.toString()).status()).isZero();
         Map<String, Tensor> original = Safetensors.read(a.resolve("adapter_model.safetensors"));
