@@ -12,4 +12,9 @@ test -s runs/tiny-ci/loss.png
   --data src/test/resources/fixtures/loss.jsonl --out runs/tiny-ci/eval
 cat runs/tiny-ci/eval/metrics.json
 ./lora --help > /dev/null
+# The launcher refuses a kernel family the bundled OpenBLAS does not know (it would compute wrong float64 products)
+# and lets the ones it knows, in any case, through.
+status=0; OPENBLAS_CORETYPE=Cooperlake ./lora --version > /dev/null 2>&1 || status=$?
+[ "$status" -eq 2 ] || { echo "smoke: OPENBLAS_CORETYPE=Cooperlake should exit 2, got $status"; exit 1; }
+OPENBLAS_CORETYPE=penryn ./lora --version > /dev/null
 echo "smoke: ok"
