@@ -154,6 +154,28 @@ public final class Loops {
         for (INDArray a : arrays) Nd4j.getAffinityManager().tagLocation(a, AffinityManager.Location.HOST);
     }
 
+    /**
+     * A matrix's rows as double[] (float32 values widened, which is exact), in one pass over its buffer: ND4J's
+     * castTo(DOUBLE).toDoubleMatrix() took 17.8 ms for 28 rows of GPT-2's 50,257 logits, per decoding step.
+     */
+    public static double[][] toDoubleRows(INDArray matrix) {
+        INDArray m = dense(matrix);
+        int rows = (int) m.size(0), cols = (int) m.size(1);
+        double[][] out = new double[rows][cols];
+        if (isDouble(m)) {
+            DoubleBuffer b = doubles(m);
+            for (int r = 0; r < rows; r++) b.get(r * cols, out[r], 0, cols);
+            return out;
+        }
+        FloatBuffer b = floats(m);
+        float[] row = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            b.get(r * cols, row, 0, cols);
+            for (int c = 0; c < cols; c++) out[r][c] = row[c];
+        }
+        return out;
+    }
+
     public static boolean isDouble(INDArray a) {
         return a.dataType() == DataType.DOUBLE;
     }

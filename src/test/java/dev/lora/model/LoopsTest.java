@@ -1,5 +1,6 @@
 package dev.lora.model;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -37,5 +38,19 @@ class LoopsTest {
         assertThat(copy).isNotSameAs(block).isEqualTo(block);
         assertThat(Loops.dense(a.transpose())).isEqualTo(a.transpose());
         assertThat(Loops.dense(a.transpose()).ordering()).isEqualTo('c');
+    }
+
+    @Test
+    void toDoubleRowsWidensEveryRowExactlyFromViewsToo() {
+        INDArray big = Nd4j.rand(DataType.FLOAT, 5, 7);
+        INDArray view = big.get(NDArrayIndex.interval(1, 4),
+                NDArrayIndex.all());
+        double[][] rows = Loops.toDoubleRows(view);
+        assertThat(rows).hasDimensions(3, 7);
+        for (int r = 0; r < 3; r++) for (int c = 0; c < 7; c++) {
+            assertThat(rows[r][c]).isEqualTo((double) big.getFloat(r + 1, c));
+        }
+        INDArray d = big.castTo(DataType.DOUBLE);
+        assertThat(Loops.toDoubleRows(d)[4][6]).isEqualTo(d.getDouble(4, 6));
     }
 }

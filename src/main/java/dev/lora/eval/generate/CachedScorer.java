@@ -1,9 +1,9 @@
 package dev.lora.eval.generate;
 
 import dev.lora.model.Gpt2Model;
+import dev.lora.model.Loops;
 import dev.lora.model.KvCache;
 import dev.lora.model.Workspaces;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -59,7 +59,7 @@ final class CachedScorer implements NextTokenScorer {
     }
 
     private double[][] logits(INDArray hiddenRows) {
-        return model.logits(hiddenRows).castTo(DataType.DOUBLE).toDoubleMatrix();
+        return Loops.toDoubleRows(model.logits(hiddenRows));
     }
 
     private boolean isIdentity(int[] rows) {
