@@ -138,9 +138,9 @@ public final class Trainer {
         return new DataOrder(train.size(), ts.batchSize(), ts.gradAccum(), ts.shuffle(), ts.seed(), lengths);
     }
 
-    /** What a run reads before its weights: the model folder and geometry, the tokenised data, the step count. */
-    private record Inputs(Path modelDir, Gpt2Config geometry, Dataset train, Optional<Dataset> valid, long totalSteps,
-                          int longest) {
+    /** What a run reads before its weights: the model folder and geometry, the tokenised data, the data order. */
+    private record Inputs(Path modelDir, Gpt2Config geometry, Dataset train, Optional<Dataset> valid, DataOrder order,
+                          long totalSteps, int longest) {
         List<Example> validExamples() {
             return valid.map(Dataset::examples).orElse(List.of());
         }
@@ -173,7 +173,7 @@ public final class Trainer {
             LOG.warn("train.warmup_steps={} covers the whole run of {} steps: the learning rate never reaches train.lr={};"
                     + " lower train.warmup_steps", ts.warmupSteps(), total, ts.lr());
         }
-        return new Inputs(modelDir, geometry, train, valid, total, longest);
+        return new Inputs(modelDir, geometry, train, valid, order, total, longest);
     }
 
     /**
@@ -184,7 +184,7 @@ public final class Trainer {
         Inputs in = inputs();
         Preflight.Estimate e = Preflight.estimate(config, in.geometry(), in.longest());
         long trainable = Preflight.trainableParameters(config.lora(), in.geometry()), base = Preflight.baseParameters(in.geometry());
-        DataOrder order = order(in.train().examples());
+        DataOrder order = in.order();
         StringBuilder out = new StringBuilder("Resolved config:\n").append(config.toYaml().strip()).append("\n\n");
         out.append(String.format(Locale.ROOT, "steps: %d (%s; %d examples per step: batch_size %d x grad_accum %d)%n",
                 in.totalSteps(), ts.maxSteps().isPresent() ? "train.max_steps" : ts.epochs() + " epochs of " + order.stepsPerEpoch()
@@ -218,20 +218,20 @@ public final class Trainer {
                 .orElseGet(() -> LoraModel.create(base, config.lora(), ts.seed()));
         List<Param> params = model.trainable();
         AdamW optimizer = new AdamW(params, ts.beta1(), ts.beta2(), ts.eps(), ts.weightDecay());
-        DataOrder order = order(train);
+        DataOrder order = in.order();
         long total = in.totalSteps();
         LinearSchedule schedule = new LinearSchedule(ts.lr(), ts.warmupSteps(), total);
         CheckpointStore store = new CheckpointStore(output.resolve("checkpoints"));
         store.removeLeftovers();
 
-        long start = resumePoint(resume, store, model, optimizer);
+        RunFingerprint fingerprint = RunFingerprint.of(config);
+        long start = resumePoint(resume, store, model, optimizer, fingerprint);
         OptionalDouble bestLoss = start > 0 ? BestAdapter.lossToBeat(output.resolve("best")) : OptionalDouble.empty();
         LOG.info("Training {} of {} parameters ({} adapter tensors) on {} examples: {} steps of {} x {} examples",
                 params.stream().mapToLong(p -> p.value().length()).sum(),
                 base.params().values().stream().mapToLong(p -> p.value().length()).sum(), params.size(), train.size(),
                 total, ts.gradAccum(), ts.batchSize());
 
-        RunFingerprint fingerprint = RunFingerprint.of(config);
         StepRunner runner = new StepRunner(model, optimizer, ts.labelSmoothing(), ts.clipNorm(), ts.seed());
         try (MetricsLog metrics = new MetricsLog(output.resolve("metrics.jsonl"), start);
              TaskProgress progress = new TaskProgress("step", start, total, ts.logEvery(), TaskProgress.isTerminal())) {
@@ -314,7 +314,7 @@ public final class Trainer {
         return row;
     }
 
-    private long resumePoint(Resume resume, CheckpointStore store, LoraModel model, AdamW optimizer) {
+    private long resumePoint(Resume resume, CheckpointStore store, LoraModel model, AdamW optimizer, RunFingerprint fingerprint) {
         Optional<Checkpoint> from = Optional.empty();
         if (resume instanceof Resume.Latest) {
             from = store.latestVerified();
@@ -332,7 +332,7 @@ public final class Trainer {
         if (from.isEmpty()) return 0;
         JsonNode made = from.get().trainerState().get("run");
         if (made != null) {
-            String differences = RunFingerprint.of(config).differencesFrom(RunFingerprint.read(made));
+            String differences = fingerprint.differencesFrom(RunFingerprint.read(made));
             if (!differences.isEmpty()) {
                 throw new InputError(from.get().dir() + " was made with another config (" + differences + "); resume with the"
                         + " checkpoint's config, or start this one afresh with --force");
