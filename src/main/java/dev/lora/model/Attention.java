@@ -92,8 +92,7 @@ public final class Attention {
 
     /** The rows of a run of sequences (first, count), a contiguous row range of a dense [N, *] array: a view. */
     private static INDArray block(INDArray rows, Sequences seqs, int[] run) {
-        int from = seqs.offset(run[0]), to = seqs.offset(run[0] + run[1] - 1) + seqs.length(run[0] + run[1] - 1);
-        return rows.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+        return rows.get(NDArrayIndex.interval(seqs.offset(run[0]), seqs.offset(run[0] + run[1])), NDArrayIndex.all());
     }
 
     /**

@@ -8,18 +8,23 @@ import java.util.Arrays;
  * right-padded [B, T] batch is B sequences of length T; a padding-free batch is its examples' real tokens,
  * concatenated, so no row is padding.
  */
-public record Sequences(int[] lengths, int[] offsets) {
-    public Sequences {
+public final class Sequences {
+    private final int[] lengths;
+    /** offsets[s] is sequence s's first row; offsets[count] is the number of rows. */
+    private final int[] offsets;
+
+    private Sequences(int[] lengths) {
         if (lengths.length == 0) throw new IllegalArgumentException("no sequences");
-        for (int l : lengths) if (l < 1) throw new IllegalArgumentException("sequence length " + l);
-        lengths = lengths.clone();
-        offsets = offsets.clone();
+        this.lengths = lengths.clone();
+        this.offsets = new int[lengths.length + 1];
+        for (int i = 0; i < lengths.length; i++) {
+            if (lengths[i] < 1) throw new IllegalArgumentException("sequence length " + lengths[i]);
+            offsets[i + 1] = offsets[i] + lengths[i];
+        }
     }
 
     public static Sequences of(int... lengths) {
-        int[] offsets = new int[lengths.length + 1];
-        for (int i = 0; i < lengths.length; i++) offsets[i + 1] = offsets[i] + lengths[i];
-        return new Sequences(lengths, offsets);
+        return new Sequences(lengths);
     }
 
     /** B rows of a right-padded batch, each a sequence of T positions. */
@@ -37,6 +42,7 @@ public record Sequences(int[] lengths, int[] offsets) {
         return lengths[s];
     }
 
+    /** Sequence s's first row; {@code offset(count())} is the number of rows. */
     public int offset(int s) {
         return offsets[s];
     }
