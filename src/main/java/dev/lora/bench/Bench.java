@@ -77,7 +77,6 @@ public final class Bench {
         // Random batches: one batch, the median step. Real data: the batches differ, so all timed tokens (every row is
         // a real token) over all timed time; a median step would stand for one batch only.
         double tokensPerSecond = o.data().isPresent() ? realTokens / Arrays.stream(seconds).sum() : (double) o.batch() * o.seq() / median;
-        long timedTokens = realTokens;
         ObjectNode out = new ObjectMapper().createObjectNode();
         out.put("impl", "lora-java");
         out.put("preset", o.preset().id());
@@ -94,11 +93,11 @@ public final class Bench {
         out.put("batch", o.batch());
         out.put("seq", o.seq());
         out.put("loss_tokens", batches.get(0).lossTokens());
-        o.data().ifPresent(d -> {
-            out.put("data", d.toString());
+        if (o.data().isPresent()) {
+            out.put("data", o.data().get().toString());
             out.put("lines", o.lines());
-            out.put("real_tokens", timedTokens);
-        });
+            out.put("real_tokens", realTokens);
+        }
         out.put("warmup", o.warmup());
         out.put("steps", o.steps());
         out.put("threads", threads.blas());

@@ -131,8 +131,15 @@ public final class Evaluation {
         return texts;
     }
 
+    /** OUT/predictions.txt: one output per line, the official scorer's system-output format. */
+    static Path writePredictions(Path out, List<String> predictions) {
+        Path file = out.resolve("predictions.txt");
+        AtomicFiles.writeString(file, String.join("\n", predictions) + "\n");
+        return file;
+    }
+
     private static void writeTexts(Path out, List<String> predictions, List<List<String>> references) {
-        AtomicFiles.writeString(out.resolve("predictions.txt"), String.join("\n", predictions) + "\n");
+        writePredictions(out, predictions);
         StringBuilder refs = new StringBuilder();
         for (int i = 0; i < references.size(); i++) {
             if (i > 0) refs.append('\n');

@@ -39,11 +39,11 @@ public final class Generation {
         List<String> outputs = Evaluation.generate(model, tok, inputs.stream().map(Prompts::context).toList(), o.generation(),
                 model.config().nPositions());
         o.out().ifPresent(out -> {
-            AtomicFiles.writeString(out.resolve("predictions.txt"), String.join("\n", outputs) + "\n");
+            Path txt = Evaluation.writePredictions(out, outputs);
             StringBuilder tsv = new StringBuilder("MR\toutput\n");
             for (int i = 0; i < outputs.size(); i++) tsv.append(oneLine(inputs.get(i).source())).append('\t').append(outputs.get(i)).append('\n');
             AtomicFiles.writeString(out.resolve("predictions.tsv"), tsv.toString());
-            LOG.info("Wrote {} outputs to {} and {}", outputs.size(), out.resolve("predictions.txt"), out.resolve("predictions.tsv"));
+            LOG.info("Wrote {} outputs to {} and {}", outputs.size(), txt, out.resolve("predictions.tsv"));
         });
         return outputs;
     }
