@@ -3,22 +3,21 @@ package dev.lora.bench;
 import dev.lora.data.ContextGroup;
 import dev.lora.data.DatasetReader;
 import dev.lora.data.PromptFormat;
-import dev.lora.io.AtomicFiles;
-import dev.lora.io.InputError;
-import dev.lora.tokenizer.Gpt2Tokenizer;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Optional;
-import java.util.stream.Collectors;
-
 import dev.lora.eval.generate.Decoding;
 import dev.lora.eval.generate.GenerationSettings;
 import dev.lora.eval.generate.Generator;
+import dev.lora.io.AtomicFiles;
+import dev.lora.io.InputError;
 import dev.lora.lora.LoraModel;
+import dev.lora.tokenizer.Gpt2Tokenizer;
 
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 
 /**
  * Beam-search decoding rate: one prompt, 10 beams, 64 new tokens, with the key/value cache, as the LoRA

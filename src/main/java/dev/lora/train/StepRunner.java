@@ -1,6 +1,5 @@
 package dev.lora.train;
 
-
 import dev.lora.data.Batch;
 import dev.lora.lora.LoraModel;
 import dev.lora.lora.Seeds;
