@@ -45,6 +45,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Start afresh in an output folder that holds another run, deleting that run's adapter, checkpoints and metrics.")
     boolean force;
 
+    @picocli.CommandLine.Mixin
+    SparkOptions spark = new SparkOptions();
+
     @Override
     public Integer call() {
         main.startBackend();
@@ -57,6 +60,6 @@ public final class TrainCommand implements Callable<Integer> {
         RunConfig cfg = ConfigLoader.load(config, overrides);
         Trainer.Resume from = resume == null ? new Trainer.Resume.None()
                 : resume.isEmpty() ? new Trainer.Resume.Latest() : new Trainer.Resume.From(Path.of(resume));
-        return new Trainer(cfg).stopAfter(stopAfter).checkWeights(checkWeights).force(force).dryRun(dryRun).run(from);
+        return new Trainer(cfg).workers(spark.training()).stopAfter(stopAfter).checkWeights(checkWeights).force(force).dryRun(dryRun).run(from);
     }
 }

@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One optimiser step: forward and backward over the step's micro-batches (token mean within a
@@ -53,11 +54,18 @@ public final class StepRunner {
 
     /** Runs step {@code step} (0-based) at learning rate {@code lr}; a non-finite step updates nothing. */
     public Result run(long step, List<Batch> microBatches, double lr) {
+        List<Shard> whole = new ArrayList<>();
+        for (Batch b : microBatches) whole.add(new Shard(b, b.lossTokens()));
+        return run(microBatches.size(), lr, () -> contribute(step, whole, microBatches.size()));
+    }
+
+    /**
+     * Runs a step whose gradient {@code contribution} puts in the parameters (here or on other machines), then
+     * clips and steps as {@link #apply} does; a non-finite step updates nothing.
+     */
+    public Result run(int microBatches, double lr, Supplier<Contribution> contribution) {
         try (MemoryWorkspace ws = Workspaces.open(WORKSPACE_ID)) {
-            List<Shard> whole = new ArrayList<>();
-            for (Batch b : microBatches) whole.add(new Shard(b, b.lossTokens()));
-            Contribution c = contribute(step, whole, microBatches.size());
-            return apply(c, microBatches.size(), lr);
+            return apply(contribution.get(), microBatches, lr);
         }
     }
 
@@ -70,7 +78,7 @@ public final class StepRunner {
 
     /** What shards add to a step: the loss they carry (summed as the step's mean needs it) and their real tokens. */
     public record Contribution(double loss, long tokens) {
-        Contribution plus(Contribution o) {
+        public Contribution plus(Contribution o) {
             return new Contribution(loss + o.loss, tokens + o.tokens);
         }
     }
@@ -94,6 +102,13 @@ public final class StepRunner {
             total = total.plus(new Contribution(r.sum() / shard.microBatchLossTokens(), batch.realTokens()));
         }
         return total;
+    }
+
+    /** {@link #contribute} in a step's workspace of its own: the work of a task on another machine. */
+    public Contribution contributeAlone(long step, List<Shard> shards, int microBatches) {
+        try (MemoryWorkspace ws = Workspaces.open(WORKSPACE_ID)) {
+            return contribute(step, shards, microBatches);
+        }
     }
 
     /**

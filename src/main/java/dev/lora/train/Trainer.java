@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lora.config.ComputeDtype;
 import dev.lora.config.RunConfig;
 import dev.lora.config.TrainSettings;
-import dev.lora.data.Batch;
 import dev.lora.data.Dataset;
 import dev.lora.data.DatasetReader;
 import dev.lora.data.Example;
@@ -67,6 +66,7 @@ public final class Trainer {
     private boolean checkWeights;
     private boolean force;
     private boolean dryRun;
+    private StepWorkers.Factory workers = StepWorkers.LOCAL;
     /** Steps skipped as non-finite since the last step that updated (train.max_skipped_steps). */
     private int skippedInARow;
 
@@ -123,6 +123,12 @@ public final class Trainer {
     /** A fresh run replaces the previous run's files in its output folder instead of refusing to start. */
     public Trainer force(boolean on) {
         this.force = on;
+        return this;
+    }
+
+    /** Where each step's gradient is computed (default: this process). */
+    public Trainer workers(StepWorkers.Factory factory) {
+        this.workers = factory;
         return this;
     }
 
@@ -233,10 +239,12 @@ public final class Trainer {
                 total, ts.gradAccum(), ts.batchSize());
 
         StepRunner runner = new StepRunner(model, optimizer, ts.labelSmoothing(), ts.clipNorm(), ts.seed());
-        try (MetricsLog metrics = new MetricsLog(output.resolve("metrics.jsonl"), start);
+        try (StepWorkers steps = workers.open(new StepWorkers.Run(config, in.modelDir(), model, runner));
+             MetricsLog metrics = new MetricsLog(output.resolve("metrics.jsonl"), start);
              TaskProgress progress = new TaskProgress("step", start, total, ts.logEvery(), TaskProgress.isTerminal())) {
             for (long step = start; step < total; step++) {
-                ObjectNode row = trainStep(runner, order, train, step, schedule.at(step));
+                if (step == start) LOG.info("Steps run in {}", steps.describe());
+                ObjectNode row = trainStep(runner, steps, order, train, step, schedule.at(step));
                 long done = step + 1;
                 boolean last = done == total;
                 if (!valid.isEmpty() && (last || (ts.evalEvery() > 0 && done % ts.evalEvery() == 0))) {
@@ -275,15 +283,15 @@ public final class Trainer {
     }
 
     /** One optimiser step over its micro-batches; returns its metrics row. */
-    private ObjectNode trainStep(StepRunner runner, DataOrder order, List<Example> train, long step, double lr) {
+    private ObjectNode trainStep(StepRunner runner, StepWorkers steps, DataOrder order, List<Example> train, long step, double lr) {
         long t0 = System.nanoTime();
-        List<Batch> micro = new ArrayList<>();
+        List<StepWorkers.MicroBatch> micro = new ArrayList<>();
         for (int[] indices : order.microBatches(step)) {
             List<Example> examples = new ArrayList<>();
             for (int idx : indices) examples.add(train.get(idx));
-            micro.add(Batch.of(examples, indices));
+            micro.add(new StepWorkers.MicroBatch(examples, indices));
         }
-        StepRunner.Result r = runner.run(step, micro, lr);
+        StepRunner.Result r = runner.run(micro.size(), lr, () -> steps.contribute(step, micro));
         if (!r.paramsFinite()) {
             throw new InputError("step " + (step + 1) + ": the update made the adapter's parameters NaN or infinite (train.lr="
                     + ts.lr() + " is likely too large); stopped without saving them. Lower train.lr or set train.clip_norm");

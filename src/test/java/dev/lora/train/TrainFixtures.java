@@ -10,15 +10,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Paths of the PyTorch training fixtures and a writer for run configs over them. */
-final class TrainFixtures {
-    static final Path ROOT = Path.of("src/test/resources/fixtures").toAbsolutePath();
-    static final Path MODEL = ROOT.resolve("tiny-gpt2");
-    static final Path PARITY = ROOT.resolve("train-parity");
+public final class TrainFixtures {
+    public static final Path ROOT = Path.of("src/test/resources/fixtures").toAbsolutePath();
+    public static final Path MODEL = ROOT.resolve("tiny-gpt2");
+    public static final Path PARITY = ROOT.resolve("train-parity");
 
     private TrainFixtures() {
     }
 
-    static JsonNode json(Path file) {
+    public static JsonNode json(Path file) {
         try {
             return new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
@@ -26,12 +26,12 @@ final class TrainFixtures {
         }
     }
 
-    static List<JsonNode> metrics(Path output) {
+    public static List<JsonNode> metrics(Path output) {
         return MetricsLog.read(output.resolve("metrics.jsonl"));
     }
 
     /** A run config over the fixture model; {@code extra} lines are appended under the given sections. */
-    static Path config(Path dir, Path output, Path train, String lora, String trainSection) {
+    public static Path config(Path dir, Path output, Path train, String lora, String trainSection) {
         String yaml = "model: " + MODEL + "\n"
                 + "output: " + output + "\n"
                 + "data:\n  train: " + train + "\n  max_seq_len: 64\n"

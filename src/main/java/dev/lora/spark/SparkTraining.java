@@ -1,0 +1,111 @@
+package dev.lora.spark;
+
+import dev.lora.data.Example;
+import dev.lora.model.Gpt2Config;
+import dev.lora.model.Param;
+import dev.lora.train.StepRunner;
+import dev.lora.train.StepWorkers;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.nd4j.linalg.api.buffer.DataType;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Data-parallel training on Spark, the way MLlib runs gradient descent: the driver keeps the training loop (data
+ * order, schedule, AdamW, clipping, checkpoints, metrics, resume) and each optimiser step is one Spark job. Its
+ * tasks each take a slice of every micro-batch, compute that slice's gradient with the step's global scaling on a
+ * cached replica of the model (StepTask), and send it back; the driver adds the tasks' gradients in task order and
+ * steps. Dropout masks are a function of (seed, step, example), so the step does not depend on how its examples are
+ * spread over tasks.
+ */
+public final class SparkTraining implements StepWorkers {
+    private final JavaSparkContext spark;
+    private final String master;
+    private final StepWorkers.Run run;
+    private final ReplicaSpec spec;
+    private final int tasks;
+    private final FailOnce failOnce;
+
+    /** A test's injected fault: the first attempt of task {@code task} of step {@code step} (1-based) fails. */
+    public record FailOnce(long step, int task) {
+    }
+
+    private SparkTraining(JavaSparkContext spark, String master, StepWorkers.Run run, String executorModel, FailOnce failOnce) {
+        this.spark = spark;
+        this.master = master;
+        this.run = run;
+        Gpt2Config geometry = run.model().model().config();
+        DataType dtype = run.model().model().dtype();
+        this.spec = ReplicaSpec.of(executorModel != null ? executorModel : executorModel(run), dtype, geometry, run.model().settings(), run.config().train().labelSmoothing(),
+                run.config().train().seed());
+        this.tasks = Math.max(1, spark.defaultParallelism());
+        this.failOnce = failOnce;
+    }
+
+    /**
+     * Workers for {@code lora train --spark MASTER}; {@code executorModel} is the base model as executors find it
+     * (null: where the driver found it); {@code failOnce} injects a failure (tests; null: none).
+     */
+    public static StepWorkers.Factory on(String master, String executorModel, FailOnce failOnce) {
+        SparkCluster.resolve(master); // a bad master fails before the model is loaded
+        return run -> new SparkTraining(SparkCluster.connect(master, "lora train " + run.config().output()), master, run,
+                executorModel, failOnce);
+    }
+
+    /** The driver's model folder when the config names a folder (absolute: executors have other working folders), else the hub id. */
+    static String executorModel(StepWorkers.Run run) {
+        String model = run.config().model();
+        return Files.isDirectory(Path.of(model)) ? run.modelDir().toAbsolutePath().toString() : model;
+    }
+
+    @Override
+    public StepRunner.Contribution contribute(long step, List<MicroBatch> microBatches) {
+        List<Param> trainable = run.model().trainable();
+        List<String> names = trainable.stream().map(Param::name).toList();
+        List<Values> values = trainable.stream().map(p -> Values.of(p.value())).toList();
+        List<StepTask> work = new ArrayList<>();
+        for (int t = 0; t < tasks; t++) {
+            List<StepTask.ShardData> shards = new ArrayList<>();
+            for (MicroBatch m : microBatches) {
+                int n = m.examples().size(), from = (int) ((long) n * t / tasks), to = (int) ((long) n * (t + 1) / tasks);
+                if (from == to) continue;
+                int lossTokens = m.examples().stream().mapToInt(Example::lossTokens).sum();
+                shards.add(StepTask.ShardData.of(m.examples().subList(from, to), java.util.Arrays.copyOfRange(m.indices(), from, to),
+                        lossTokens));
+            }
+            boolean fail = failOnce != null && failOnce.step() == step + 1 && failOnce.task() == work.size();
+            if (!shards.isEmpty()) {
+                work.add(new StepTask(spec, step, microBatches.size(), names, values, new ArrayList<>(shards), fail));
+            }
+        }
+        List<StepTask.Part> parts;
+        try {
+            parts = spark.parallelize(work, work.size()).map(StepTask::run).collect();
+        } catch (Exception e) { // Spark throws its checked SparkException undeclared
+            throw SparkCluster.explain("step " + (step + 1), e);
+        }
+        // Task order, whatever order the tasks finished in: the sum is the same every run.
+        StepRunner.Contribution total = new StepRunner.Contribution(0, 0);
+        for (StepTask.Part part : parts) {
+            for (int i = 0; i < trainable.size(); i++) trainable.get(i).grad().addi(part.grads().get(i).toArray());
+            total = total.plus(new StepRunner.Contribution(part.loss(), part.tokens()));
+        }
+        return total;
+    }
+
+    @Override
+    public String describe() {
+        return String.format(Locale.ROOT, "Spark %s (%s): up to %d tasks per step", master, spark.master(), tasks);
+    }
+
+    @Override
+    public void close() {
+        boolean local = spark.isLocal();
+        spark.stop();
+        if (local) Replicas.clear(); // the executors were this JVM's threads: their models go with the context
+    }
+}
