@@ -46,6 +46,7 @@ public final class Main implements Runnable {
         if (Arrays.asList(args).contains("--verbose")) {
             System.setProperty("lora.nd4j.level", "INFO");
             System.setProperty("lora.level", "DEBUG");
+            System.setProperty("lora.spark.level", "INFO");
         }
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, debug));

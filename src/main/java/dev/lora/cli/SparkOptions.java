@@ -1,6 +1,8 @@
 package dev.lora.cli;
 
+import dev.lora.eval.EvalWorkers;
 import dev.lora.io.InputError;
+import dev.lora.spark.SparkEvaluation;
 import dev.lora.spark.SparkTraining;
 import dev.lora.train.StepWorkers;
 import picocli.CommandLine.Option;
@@ -24,6 +26,11 @@ final class SparkOptions {
     /** Where training computes each step's gradient. */
     StepWorkers.Factory training() {
         return on() ? SparkTraining.on(master, executorModel, null) : StepWorkers.LOCAL;
+    }
+
+    /** Where evaluation computes losses and decodes. */
+    EvalWorkers.Factory evaluation() {
+        return on() ? SparkEvaluation.on(master, executorModel) : EvalWorkers.LOCAL;
     }
 
     /** Spark's classes come from target/spark-lib, which the launcher puts on the class path only for --spark. */

@@ -9,7 +9,7 @@ import java.util.Arrays;
  *
  * <p>{@link #tokens()} returns the record's own array (copied in on construction): read it, do not change it.
  */
-public record Example(int[] tokens, int completionStart) {
+public record Example(int[] tokens, int completionStart) implements java.io.Serializable {
     public Example {
         if (tokens.length < 2) {
             throw new IllegalArgumentException("an example needs at least one prompt and one completion token, got "

@@ -16,6 +16,7 @@ import dev.lora.io.AtomicFiles;
 import dev.lora.io.InputError;
 import dev.lora.io.ModelResolver;
 import dev.lora.lora.formats.AdapterReader;
+import dev.lora.model.Gpt2Config;
 import dev.lora.model.Gpt2Loader;
 import dev.lora.model.Gpt2Model;
 import dev.lora.model.Gpt2Weights;
@@ -49,7 +50,7 @@ public final class Evaluation {
 
     public record Options(String model, Optional<Path> adapter, Path data, Set<String> metrics, Optional<Integer> maxSeqLen,
                           int batchSize, DataType dtype, GenerationSettings generation, Optional<Integer> limit, Path out,
-                          boolean checkWeights, MeteorResources meteor) {
+                          boolean checkWeights, MeteorResources meteor, EvalWorkers.Factory workers) {
     }
 
     /** Returns metrics.json's content; E2E scores are rounded to 4 decimals as the official scorer prints them. */
@@ -59,8 +60,14 @@ public final class Evaluation {
             if (!METRIC_SETS.contains(m)) throw new InputError("--metrics: unknown metric set '" + m + "' (use loss, e2e or loss,e2e)");
         }
         Path dir = ModelResolver.fromEnvironment().resolve(o.model());
-        Gpt2Model model = loadModel(dir, o.adapter(), o.dtype(), o.checkWeights());
-        int nPositions = model.config().nPositions();
+        try (EvalWorkers workers = o.workers().open(new EvalWorkers.Model(o.model(), dir, o.adapter(), o.dtype(), o.checkWeights()))) {
+            return run(o, dir, workers);
+        }
+    }
+
+    private static ObjectNode run(Options o, Path dir, EvalWorkers workers) {
+        Gpt2Config geometry = Gpt2Loader.readConfig(dir);
+        int nPositions = geometry.nPositions();
         int maxSeqLen = o.maxSeqLen().orElse(nPositions);
         if (maxSeqLen < 2 || maxSeqLen > nPositions) {
             throw new InputError("--max-seq-len " + maxSeqLen + " is out of range: it must be in [2, " + nPositions + "]");
@@ -71,8 +78,8 @@ public final class Evaluation {
         Dataset data = DatasetReader.read(o.data(), tok, o.metrics().contains("loss") ? maxSeqLen : Integer.MAX_VALUE);
         ObjectNode metrics = JSON.createObjectNode();
         if (o.metrics().contains("loss")) {
-            DatasetLoss.Result r = DatasetLoss.of(model, data.examples(), o.batchSize(), n -> {
-            });
+            DatasetLoss.Result r = DatasetLoss.combine(workers.losses(DatasetLoss.batches(data.examples(), o.batchSize())),
+                    data.size());
             metrics.put("loss", r.loss());
             metrics.put("perplexity", r.perplexity());
             metrics.put("tokens", r.tokens());
@@ -82,8 +89,8 @@ public final class Evaluation {
         if (o.metrics().contains("e2e")) {
             List<ContextGroup> groups = data.contextGroups();
             if (o.limit().isPresent()) groups = groups.subList(0, Math.min(groups.size(), o.limit().get()));
-            List<String> predictions = generate(model, tok, groups.stream().map(ContextGroup::context).toList(), o.generation(),
-                    nPositions);
+            List<String> predictions = generate(workers, geometry, tok, groups.stream().map(ContextGroup::context).toList(),
+                    o.generation());
             List<List<String>> references = groups.stream().map(ContextGroup::references).toList();
             writeTexts(o.out(), predictions, references);
             E2eScores scores = E2eMetrics.score(references, predictions, o.meteor());
@@ -112,8 +119,9 @@ public final class Evaluation {
     }
 
     /** One output per context, with a progress bar: the prompt is the context's tokens and the end-of-text token. */
-    static List<String> generate(Gpt2Model model, Gpt2Tokenizer tok, List<String> contexts, GenerationSettings settings,
-                                 int nPositions) {
+    static List<String> generate(EvalWorkers workers, Gpt2Config geometry, Gpt2Tokenizer tok, List<String> contexts,
+                                 GenerationSettings settings) {
+        int nPositions = geometry.nPositions();
         List<int[]> prompts = new ArrayList<>();
         for (String context : contexts) {
             int[] p = PromptFormat.promptTokens(tok, context);
@@ -123,7 +131,8 @@ public final class Evaluation {
         List<int[]> outputs;
         try (TaskProgress progress = new TaskProgress("generate", 0, contexts.size(), Math.max(1, contexts.size() / 20),
                 TaskProgress.isTerminal())) {
-            outputs = Generator.generate(model, prompts, settings, done -> progress.update(done, "contexts"));
+            List<Generator.PromptBatch> plan = Generator.plan(geometry, prompts, settings);
+            outputs = Generator.place(prompts.size(), plan, workers.decode(plan, settings, done -> progress.update(done, "contexts")));
         }
         List<String> texts = new ArrayList<>();
         // One line per context: a generated newline would shift every later line of the file.

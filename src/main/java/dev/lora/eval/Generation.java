@@ -4,7 +4,7 @@ import dev.lora.data.Prompts;
 import dev.lora.eval.generate.GenerationSettings;
 import dev.lora.io.AtomicFiles;
 import dev.lora.io.ModelResolver;
-import dev.lora.model.Gpt2Model;
+import dev.lora.model.Gpt2Loader;
 import dev.lora.tokenizer.Gpt2Tokenizer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.slf4j.Logger;
@@ -33,11 +33,12 @@ public final class Generation {
     /** The outputs, one per input, in order. */
     public static List<String> run(Options o) {
         Path dir = ModelResolver.fromEnvironment().resolve(o.model());
-        Gpt2Model model = Evaluation.loadModel(dir, o.adapter(), o.dtype(), o.checkWeights());
-        Gpt2Tokenizer tok = Gpt2Tokenizer.forModelFolder(dir);
+        List<String> outputs;
         List<Prompts> inputs = o.limit().map(n -> o.inputs().subList(0, Math.min(n, o.inputs().size()))).orElse(o.inputs());
-        List<String> outputs = Evaluation.generate(model, tok, inputs.stream().map(Prompts::context).toList(), o.generation(),
-                model.config().nPositions());
+        try (EvalWorkers workers = EvalWorkers.local(new EvalWorkers.Model(o.model(), dir, o.adapter(), o.dtype(), o.checkWeights()))) {
+            outputs = Evaluation.generate(workers, Gpt2Loader.readConfig(dir), Gpt2Tokenizer.forModelFolder(dir),
+                    inputs.stream().map(Prompts::context).toList(), o.generation());
+        }
         o.out().ifPresent(out -> {
             Path txt = Evaluation.writePredictions(out, outputs);
             StringBuilder tsv = new StringBuilder("MR\toutput\n");

@@ -43,7 +43,9 @@ public final class SparkCluster {
             conf.setJars(classPathJars());
         }
         try {
-            return new JavaSparkContext(conf);
+            JavaSparkContext context = new JavaSparkContext(conf);
+            context.sc().addSparkListener(new TaskFailureLog());
+            return context;
         } catch (Exception e) { // Spark throws checked exceptions undeclared
             throw new InputError("--spark " + master + ": Spark could not start: " + rootMessage(e), e);
         }

@@ -1,5 +1,6 @@
 package dev.lora.eval.generate;
 
+import java.io.Serializable;
 import java.util.Set;
 
 /**
@@ -24,7 +25,7 @@ import java.util.Set;
  */
 public record GenerationSettings(Decoding decoding, int beams, double lengthPenalty, int noRepeatNgram,
                                  int maxNewTokens, Set<Integer> stopTokens, double temperature, double topP,
-                                 long seed, int contextsPerBatch, boolean useCache) {
+                                 long seed, int contextsPerBatch, boolean useCache) implements Serializable {
 
     /** GPT-2's end of text. */
     public static final int EOS = 50256;

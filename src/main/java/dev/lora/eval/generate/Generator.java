@@ -1,8 +1,10 @@
 package dev.lora.eval.generate;
 
 import dev.lora.lora.LoraModel;
+import dev.lora.model.Gpt2Config;
 import dev.lora.model.Gpt2Model;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -28,24 +30,57 @@ public final class Generator {
      * fastest ({@link dev.lora.model.Gpt2Weights#layOutForDecoding}); the model computes the same either way.
      */
     public static List<int[]> generate(Gpt2Model model, List<int[]> prompts, GenerationSettings s, IntConsumer progress) {
-        int[] budgets = budgets(model, prompts, s);
+        List<PromptBatch> plan = plan(model.config(), prompts, s);
         model.weights().layOutForDecoding();
+        List<List<int[]>> outputs = new ArrayList<>();
+        int done = 0;
+        for (PromptBatch b : plan) {
+            outputs.add(decode(model, b, s));
+            done += b.ids().length;
+            progress.accept(done);
+        }
+        return place(prompts.size(), plan, outputs);
+    }
+
+    /**
+     * Prompts decoded together: their indices in the call's list, their tokens and their new-token budgets. A batch's
+     * outputs depend only on the batch, so batches may be decoded anywhere (a Spark executor, say) in any order.
+     */
+    public record PromptBatch(int[] ids, int[][] prompts, int[] budgets) implements Serializable {
+    }
+
+    /**
+     * The batches {@link #generate} decodes: prompts sorted by length (to waste little padding) in groups of
+     * {@code contextsPerBatch}; checks every prompt fits the model.
+     */
+    public static List<PromptBatch> plan(Gpt2Config config, List<int[]> prompts, GenerationSettings s) {
+        int[] budgets = budgets(config, prompts, s);
         Integer[] order = IntStream.range(0, prompts.size()).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingInt(i -> prompts.get(i).length));
-        int[][] out = new int[prompts.size()][];
-        int done = 0;
+        List<PromptBatch> plan = new ArrayList<>();
         for (int from = 0; from < order.length; from += s.contextsPerBatch()) {
-            int[] ids = Arrays.stream(order, from, Math.min(order.length, from + s.contextsPerBatch()))
-                    .mapToInt(Integer::intValue).toArray();
-            List<int[]> batch = Arrays.stream(ids).mapToObj(prompts::get).toList();
-            int[] batchBudgets = Arrays.stream(ids).map(i -> budgets[i]).toArray();
-            NextTokenScorer scorer = s.useCache() ? new CachedScorer(model) : new RecomputingScorer(model);
-            List<int[]> results = s.decoding() == Decoding.BEAM
-                    ? BeamSearch.run(scorer, batch, batchBudgets, s)
-                    : SampleSearch.run(scorer, batch, batchBudgets, ids, s);
-            for (int i = 0; i < ids.length; i++) out[ids[i]] = results.get(i);
-            done += ids.length;
-            progress.accept(done);
+            int[] ids = Arrays.stream(order, from, Math.min(order.length, from + s.contextsPerBatch())).mapToInt(Integer::intValue).toArray();
+            plan.add(new PromptBatch(ids, Arrays.stream(ids).mapToObj(prompts::get).toArray(int[][]::new),
+                    Arrays.stream(ids).map(i -> budgets[i]).toArray()));
+        }
+        return plan;
+    }
+
+    /** One batch's outputs, in the batch's order (the model's weights laid out for decoding, or not: same outputs). */
+    public static List<int[]> decode(Gpt2Model model, PromptBatch b, GenerationSettings s) {
+        NextTokenScorer scorer = s.useCache() ? new CachedScorer(model) : new RecomputingScorer(model);
+        List<int[]> batch = Arrays.asList(b.prompts());
+        return s.decoding() == Decoding.BEAM
+                ? BeamSearch.run(scorer, batch, b.budgets(), s)
+                : SampleSearch.run(scorer, batch, b.budgets(), b.ids(), s);
+    }
+
+    /** The outputs of {@code plan}'s batches put back in prompt order. */
+    public static List<int[]> place(int prompts, List<PromptBatch> plan, List<List<int[]>> outputs) {
+        int[][] out = new int[prompts][];
+        for (int k = 0; k < plan.size(); k++) {
+            int[] ids = plan.get(k).ids();
+            for (int i = 0; i < ids.length; i++) out[ids[i]] = outputs.get(k).get(i);
         }
         return new ArrayList<>(Arrays.asList(out));
     }
@@ -60,8 +95,8 @@ public final class Generator {
         return generate(model.model(), prompts, s, progress);
     }
 
-    private static int[] budgets(Gpt2Model model, List<int[]> prompts, GenerationSettings s) {
-        int positions = model.config().nPositions(), vocab = model.config().vocabSize();
+    private static int[] budgets(Gpt2Config config, List<int[]> prompts, GenerationSettings s) {
+        int positions = config.nPositions(), vocab = config.vocabSize();
         int[] budgets = new int[prompts.size()];
         for (int i = 0; i < budgets.length; i++) {
             int[] p = prompts.get(i);

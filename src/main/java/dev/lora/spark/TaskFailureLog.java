@@ -1,0 +1,29 @@
+package dev.lora.spark;
+
+import org.apache.spark.ExceptionFailure;
+import org.apache.spark.TaskFailedReason;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One log line per failed task attempt, in place of the stack traces Spark's scheduler and executors print
+ * (logback.xml turns those off unless --verbose): Spark re-runs the task, and if it fails for good the job's
+ * error is reported once, as the command's last line.
+ */
+final class TaskFailureLog extends SparkListener {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskFailureLog.class);
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd end) {
+        if (!(end.reason() instanceof TaskFailedReason failed)) return;
+        String why = failed instanceof ExceptionFailure e ? e.description() : failed.toErrorString();
+        LOG.warn("Spark task {} (attempt {}) failed: {}; Spark runs it again up to {} attempts in all", end.taskInfo().index(),
+                end.taskInfo().attemptNumber() + 1, oneLine(why), SparkCluster.TASK_ATTEMPTS);
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.strip().split("\n", 2)[0];
+    }
+}
