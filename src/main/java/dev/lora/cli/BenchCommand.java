@@ -3,11 +3,11 @@ package dev.lora.cli;
 import dev.lora.bench.Bench;
 import dev.lora.bench.BenchOptions;
 import dev.lora.bench.Preset;
+import dev.lora.bench.RandomModelFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -62,9 +62,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--generate", description = "Also time beam-search decoding: one random prompt, beam 10, 64 new tokens, key/value cache; with --data, the file's first --contexts contexts as lora eval decodes them.")
     boolean generate;
 
+    @Option(names = "--write-model", paramLabel = "DIR", description = "Write the preset's random model to DIR as a Hugging Face GPT-2 folder (config.json, model.safetensors) and exit; for benchmarks that read a model from disk, such as scripts/bench/spark-overhead.sh.")
+    Path writeModel;
+
     @Override
     public Integer call() {
         main.startBackend();
+        if (writeModel != null) {
+            RandomModelFolder.write(Preset.parse(preset), writeModel, 1);
+            System.err.println("Wrote a random " + preset + " model to " + writeModel);
+            return 0;
+        }
         BenchOptions options = new BenchOptions(Preset.parse(preset), batch, seq, steps, warmup,
                 BenchOptions.parseTargets(targets), BenchOptions.parseDtype(dtype), threads, generate,
                 Optional.ofNullable(data), lines, Optional.ofNullable(writeTokens),

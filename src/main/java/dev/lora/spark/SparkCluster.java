@@ -2,7 +2,6 @@ package dev.lora.spark;
 
 import dev.lora.io.InputError;
 import org.apache.spark.SparkConf;
-import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import java.io.File;
@@ -93,23 +92,26 @@ public final class SparkCluster {
     }
 
     /**
-     * The message to show for a failed Spark job: an InputError raised in a task (a model missing on an executor, say)
-     * as it was raised, otherwise the innermost cause's message.
+     * The error to show for a failed Spark job: an InputError raised in a task (a model missing on an executor, say)
+     * as it was raised; a context the cluster stopped (executors that could not start, an application the master
+     * removed) as one line pointing at the cluster's logs; anything else as an internal error.
      */
-    static RuntimeException explain(String what, Exception e) {
+    static RuntimeException explain(JavaSparkContext spark, String what, Exception e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof InputError ie) return new InputError("on a Spark executor, " + what + ": " + ie.getMessage(), e);
         }
-        if (e instanceof SparkException || e.getCause() instanceof SparkException) {
-            return new IllegalStateException("Spark job for " + what + " failed: " + rootMessage(e), e);
+        if (spark.sc().isStopped()) {
+            return new InputError("--spark " + spark.master() + ": the cluster stopped this application during " + what
+                    + "; its master's and workers' logs say why (e.g. executors that could not start)", e);
         }
-        return e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        return new IllegalStateException("Spark job for " + what + " failed: " + rootMessage(e), e);
     }
 
+    /** The innermost cause's message, its first line only (Spark appends stack traces to some messages). */
     static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();
         String m = t.getMessage();
-        return (m == null ? t.getClass().getSimpleName() : m).replace('\n', ' ').strip();
+        return m == null ? t.getClass().getSimpleName() : m.strip().split("\n", 2)[0];
     }
 }

@@ -97,11 +97,11 @@ public final class SparkEvaluation implements EvalWorkers {
         return out;
     }
 
-    private static <T> T job(String what, Callable<T> job) {
+    private <T> T job(String what, Callable<T> job) {
         try {
             return job.call();
         } catch (Exception e) { // Spark throws its checked SparkException undeclared
-            throw SparkCluster.explain(what, e);
+            throw SparkCluster.explain(spark, what, e);
         }
     }
 

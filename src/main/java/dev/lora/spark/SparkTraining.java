@@ -86,7 +86,7 @@ public final class SparkTraining implements StepWorkers {
         try {
             parts = spark.parallelize(work, work.size()).map(StepTask::run).collect();
         } catch (Exception e) { // Spark throws its checked SparkException undeclared
-            throw SparkCluster.explain("step " + (step + 1), e);
+            throw SparkCluster.explain(spark, "step " + (step + 1), e);
         }
         // Task order, whatever order the tasks finished in: the sum is the same every run.
         StepRunner.Contribution total = new StepRunner.Contribution(0, 0);

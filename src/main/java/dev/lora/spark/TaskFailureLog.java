@@ -19,8 +19,9 @@ final class TaskFailureLog extends SparkListener {
     public void onTaskEnd(SparkListenerTaskEnd end) {
         if (!(end.reason() instanceof TaskFailedReason failed)) return;
         String why = failed instanceof ExceptionFailure e ? e.description() : failed.toErrorString();
-        LOG.warn("Spark task {} (attempt {}) failed: {}; Spark runs it again up to {} attempts in all", end.taskInfo().index(),
-                end.taskInfo().attemptNumber() + 1, oneLine(why), SparkCluster.TASK_ATTEMPTS);
+        int attempt = end.taskInfo().attemptNumber() + 1;
+        LOG.warn("Spark task {} failed (attempt {} of {}): {}{}", end.taskInfo().index(), attempt, SparkCluster.TASK_ATTEMPTS,
+                oneLine(why), attempt < SparkCluster.TASK_ATTEMPTS ? "; Spark runs it again" : "");
     }
 
     private static String oneLine(String s) {
