@@ -43,7 +43,7 @@ public final class SparkCluster {
         }
         try {
             JavaSparkContext context = new JavaSparkContext(conf);
-            context.sc().addSparkListener(new TaskFailureLog());
+            context.sc().addSparkListener(new TaskFailureLog(attempts(resolved)));
             return context;
         } catch (Exception e) { // Spark throws checked exceptions undeclared
             throw new InputError("--spark " + master + ": Spark could not start: " + rootMessage(e), e);
@@ -70,6 +70,12 @@ public final class SparkCluster {
         if (m.equals("yarn") || m.startsWith("k8s://")) return m;
         throw new InputError("--spark " + master + ": unknown master; use local[N] (this machine, N threads), spark://HOST:PORT,"
                 + " yarn or k8s://https://HOST:PORT");
+    }
+
+    /** Attempts per task: local[N,F]'s F, else spark.task.maxFailures as set above. */
+    static int attempts(String resolvedMaster) {
+        Matcher local = LOCAL.matcher(resolvedMaster);
+        return local.matches() && local.group(4) != null ? Integer.parseInt(local.group(4)) : TASK_ATTEMPTS;
     }
 
     private static void requireReachable(String master, String host, int port) {

@@ -14,14 +14,20 @@ import org.slf4j.LoggerFactory;
  */
 final class TaskFailureLog extends SparkListener {
     private static final Logger LOG = LoggerFactory.getLogger(TaskFailureLog.class);
+    private final int attempts;
+
+    /** {@code attempts}: how many times Spark runs a task before failing the job. */
+    TaskFailureLog(int attempts) {
+        this.attempts = attempts;
+    }
 
     @Override
     public void onTaskEnd(SparkListenerTaskEnd end) {
         if (!(end.reason() instanceof TaskFailedReason failed)) return;
         String why = failed instanceof ExceptionFailure e ? e.description() : failed.toErrorString();
         int attempt = end.taskInfo().attemptNumber() + 1;
-        LOG.warn("Spark task {} failed (attempt {} of {}): {}{}", end.taskInfo().index(), attempt, SparkCluster.TASK_ATTEMPTS,
-                oneLine(why), attempt < SparkCluster.TASK_ATTEMPTS ? "; Spark runs it again" : "");
+        LOG.warn("Spark task {} failed (attempt {} of {}): {}{}", end.taskInfo().index(), attempt, attempts, oneLine(why),
+                attempt < attempts ? "; Spark runs it again" : "");
     }
 
     private static String oneLine(String s) {
