@@ -159,9 +159,13 @@ public final class Loops {
      * castTo(DOUBLE).toDoubleMatrix() took 17.8 ms for 28 rows of GPT-2's 50,257 logits, per decoding step.
      */
     public static double[][] toDoubleRows(INDArray matrix) {
+        return toDoubleRows(matrix, new double[(int) matrix.size(0)][(int) matrix.size(1)]);
+    }
+
+    /** As {@link #toDoubleRows(INDArray)}, into {@code out}'s first rows (each as long as a row of the matrix). */
+    public static double[][] toDoubleRows(INDArray matrix, double[][] out) {
         INDArray m = dense(matrix);
         int rows = (int) m.size(0), cols = (int) m.size(1);
-        double[][] out = new double[rows][cols];
         if (isDouble(m)) {
             DoubleBuffer b = doubles(m);
             for (int r = 0; r < rows; r++) b.get(r * cols, out[r], 0, cols);
@@ -171,7 +175,8 @@ public final class Loops {
         float[] row = new float[cols];
         for (int r = 0; r < rows; r++) {
             b.get(r * cols, row, 0, cols);
-            for (int c = 0; c < cols; c++) out[r][c] = row[c];
+            double[] o = out[r];
+            for (int c = 0; c < cols; c++) o[c] = row[c];
         }
         return out;
     }

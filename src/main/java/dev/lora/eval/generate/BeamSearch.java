@@ -93,7 +93,7 @@ final class BeamSearch {
             Candidates kept = new Candidates(s.beams());
             for (int h = 0; h < live.size(); h++) {
                 Hypothesis hyp = live.get(h);
-                double[] logp = LogSoftmax.of(logits[h]);
+                double[] logp = LogSoftmax.inPlace(logits[h]);
                 NgramBan.apply(hyp.tokens(), s.noRepeatNgram(), logp);
                 for (int t = 0; t < logp.length; t++) {
                     if (logp[t] != Double.NEGATIVE_INFINITY) kept.offer(hyp.score() + logp[t], h, t);

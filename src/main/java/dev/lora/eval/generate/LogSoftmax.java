@@ -8,10 +8,10 @@ final class LogSoftmax {
     private LogSoftmax() {
     }
 
-    /** log softmax(logits / temperature); a new array. */
-    static double[] of(double[] logits, double temperature) {
+    /** log softmax(logits / temperature), written over {@code logits} (the scorers hand out rows for one step's use). */
+    static double[] inPlace(double[] logits, double temperature) {
         double max = Double.NEGATIVE_INFINITY;
-        double[] x = new double[logits.length];
+        double[] x = logits;
         for (int i = 0; i < x.length; i++) {
             x[i] = temperature == 1 ? logits[i] : logits[i] / temperature;
             if (Double.isNaN(x[i])) throw new IllegalStateException("the model produced a NaN logit (token " + i + ")");
@@ -25,7 +25,7 @@ final class LogSoftmax {
         return x;
     }
 
-    static double[] of(double[] logits) {
-        return of(logits, 1);
+    static double[] inPlace(double[] logits) {
+        return inPlace(logits, 1);
     }
 }

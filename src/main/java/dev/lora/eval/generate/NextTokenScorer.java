@@ -11,7 +11,8 @@ interface NextTokenScorer {
     /**
      * Starts one row per prompt (row i is prompt i) that may grow by up to {@code maxNewTokens} tokens, and
      * returns each row's logits for its next token, [rows][vocab]. Logits are unnormalised: the searches take
-     * their log-softmax.
+     * their log-softmax, in place: the returned rows are the searches' until the next call (a scorer may reuse
+     * them then, and must not hand out arrays it still reads).
      */
     double[][] start(List<int[]> prompts, int maxNewTokens);
 

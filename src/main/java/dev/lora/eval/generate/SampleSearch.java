@@ -36,7 +36,7 @@ final class SampleSearch {
             for (int row = 0; row < rowPrompt.length; row++) {
                 int p = rowPrompt[row];
                 List<Integer> seq = out.get(p);
-                double[] logp = LogSoftmax.of(logits[row], greedy ? 1 : s.temperature());
+                double[] logp = LogSoftmax.inPlace(logits[row], greedy ? 1 : s.temperature());
                 NgramBan.apply(seq.stream().mapToInt(Integer::intValue).toArray(), s.noRepeatNgram(), logp);
                 int t = greedy ? argmax(logp) : NucleusSampler.draw(logp, s.topP(), rngs[p]);
                 if (t < 0 || s.isStop(t)) continue;

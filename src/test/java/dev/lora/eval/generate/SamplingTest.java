@@ -21,7 +21,7 @@ class SamplingTest {
     @Test
     void nucleusKeepsTheSmallestTopSetReachingTopPAndRenormalises() {
         // .5 + .3 reaches .7: the nucleus is {0, 1}, drawn as .5/.8 and .3/.8.
-        double[] logp = LogSoftmax.of(probs(4, Map.of(0, .5, 1, .3, 2, .15, 3, .05)));
+        double[] logp = LogSoftmax.inPlace(probs(4, Map.of(0, .5, 1, .3, 2, .15, 3, .05)));
         double[] freq = frequencies(logp, 0.7, 4);
         assertThat(freq[0]).isCloseTo(.625, within(.03));
         assertThat(freq[1]).isCloseTo(.375, within(.03));
@@ -33,7 +33,7 @@ class SamplingTest {
 
     @Test
     void nucleusRanksEqualProbabilitiesByTokenIdAndSkipsImpossibleTokens() {
-        double[] logp = LogSoftmax.of(probs(5, Map.of(3, .4, 1, .4, 2, .2)));
+        double[] logp = LogSoftmax.inPlace(probs(5, Map.of(3, .4, 1, .4, 2, .2)));
         assertThat(frequencies(logp, 0.3, 5)[1]).isEqualTo(1.0); // tokens 1 and 3 tie: 1 ranks first
         double[] banned = new double[3];
         Arrays.fill(banned, Double.NEGATIVE_INFINITY);

@@ -52,7 +52,8 @@ final class StubScorer implements NextTokenScorer {
     private double[][] logits() {
         rowsPerCall.add(rowPrompts.size());
         double[][] out = new double[rowPrompts.size()][];
-        for (int i = 0; i < out.length; i++) out[i] = table.logits(rowPrompts.get(i), rowTokens.get(i));
+        // Copies: the searches overwrite the rows they get (NextTokenScorer), and tables hand out shared arrays.
+        for (int i = 0; i < out.length; i++) out[i] = table.logits(rowPrompts.get(i), rowTokens.get(i)).clone();
         return out;
     }
 
