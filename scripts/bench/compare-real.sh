@@ -43,6 +43,7 @@ OMP_NUM_THREADS="$threads" "$root/lora" bench "${common[@]}" --data "$data" --li
 "$torch_python" "$root/scripts/bench/bench_torch.py" "${common[@]}" --data "$out/tokens.jsonl" --padding longest > "$out/torch-longest.json"
 [ -n "$skip512" ] || "$torch_python" "$root/scripts/bench/bench_torch.py" "${common[@]}" --data "$out/tokens.jsonl" --padding 512 > "$out/torch-512.json"
 rm -f "$out/java-decode.json" "$out/torch-decode.json"
+[ -z "$skip512" ] || rm -f "$out/torch-512.json"   # a skipped run's old figures must not be printed as this run's
 if [ -n "$generate" ]; then
   OMP_NUM_THREADS="$threads" "$root/lora" bench --preset "$preset" --steps 1 --warmup 0 --threads "$threads" --data "$data" \
     --lines "$lines" --generate --contexts "$contexts" --write-prompts "$out/prompts.jsonl" > "$out/java-decode.json"
@@ -71,8 +72,10 @@ if os.path.exists(jd) and os.path.exists(td):
     print()
     print(f"Decoding the first {j['gen_contexts']} contexts: beam 10, length penalty 0.8, no repeated 4-gram, 64 new tokens, stops")
     print()
-    print("| run | contexts/s | output tokens | Java / this |")
-    print("|---|---|---|---|")
-    print(f"| Java (lora eval's decoding, {10} contexts per batch) | {j['gen_contexts_per_s']:.3f} | {j['gen_generated_tokens']} | |")
-    print(f"| PyTorch, KV-cached beam search, one context at a time | {t['gen_contexts_per_s']:.3f} | {t['gen_generated_tokens']} | {j['gen_contexts_per_s'] / t['gen_contexts_per_s']:.2f} |")
+    print("(peak RSS: the whole process, one training step then the decoding)")
+    print()
+    print("| run | contexts/s | output tokens | peak RSS MB | Java / this |")
+    print("|---|---|---|---|---|")
+    print(f"| Java (lora eval's decoding, {10} contexts per batch) | {j['gen_contexts_per_s']:.3f} | {j['gen_generated_tokens']} | {j['gen_peak_rss_mb']:.0f} | |")
+    print(f"| PyTorch, KV-cached beam search, one context at a time | {t['gen_contexts_per_s']:.3f} | {t['gen_generated_tokens']} | {t['peak_rss_mb']:.0f} | {j['gen_contexts_per_s'] / t['gen_contexts_per_s']:.2f} |")
 PY

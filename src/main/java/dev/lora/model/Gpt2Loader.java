@@ -23,7 +23,13 @@ public final class Gpt2Loader {
     public static Gpt2Weights load(Path folder, DataType dtype, boolean checkWeights) {
         Map<String, Tensor> tensors = readTensors(folder);
         if (checkWeights) WeightCheck.scan(tensors, weightsFile(folder));
-        return Gpt2Weights.fromTensors(readConfig(folder), tensors, dtype, weightsFile(folder));
+        Gpt2Weights weights = Gpt2Weights.fromTensors(readConfig(folder), tensors, dtype, weightsFile(folder));
+        tensors = null;
+        // The weights were read into Java arrays (0.5 GB for GPT-2 small) and now live off-heap; without a full
+        // collection G1 keeps the heap it grew for them committed for the whole run. Measured on lora eval decoding
+        // 10 contexts at GPT-2 small: peak RSS 2.66-2.78 GB without this, 2.26 GB with it (a 20 ms pause).
+        System.gc();
+        return weights;
     }
 
     public static Gpt2Config readConfig(Path folder) {
