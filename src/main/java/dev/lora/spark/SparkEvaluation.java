@@ -32,12 +32,15 @@ public final class SparkEvaluation implements EvalWorkers {
     private final Spec spec;
     private final int tasks;
 
-    /** The model an executor loads: base model (as executors find it), adapter folder, dtype, the driver's geometry. */
-    record Spec(String model, String adapter, DataType dtype, String geometry) implements Serializable {
+    /**
+     * The model an executor loads: base model (as executors find it), adapter folder, dtype, the driver's geometry,
+     * and whether to scan the weights for NaN and infinity first (--check-weights: each executor scans its copy).
+     */
+    record Spec(String model, String adapter, DataType dtype, String geometry, boolean checkWeights) implements Serializable {
         Gpt2Model load() {
             Path dir = ModelResolver.fromEnvironment().resolve(model);
             ReplicaSpec.requireGeometry(dir, geometry, Gpt2Loader.readConfig(dir));
-            return Evaluation.loadModel(dir, Optional.ofNullable(adapter).map(Path::of), dtype, false);
+            return Evaluation.loadModel(dir, Optional.ofNullable(adapter).map(Path::of), dtype, checkWeights);
         }
     }
 
@@ -56,7 +59,7 @@ public final class SparkEvaluation implements EvalWorkers {
             String model = executorModel != null ? executorModel
                     : Files.isDirectory(Path.of(m.name())) ? m.dir().toAbsolutePath().toString() : m.name();
             Spec spec = new Spec(model, m.adapter().map(a -> a.toAbsolutePath().toString()).orElse(null), m.dtype(),
-                    Gpt2Loader.readConfig(m.dir()).toString());
+                    Gpt2Loader.readConfig(m.dir()).toString(), m.checkWeights());
             return new SparkEvaluation(SparkCluster.connect(master, "lora eval"), spec);
         };
     }
