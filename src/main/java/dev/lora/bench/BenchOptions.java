@@ -35,7 +35,7 @@ public record BenchOptions(Preset preset, int batch, int seq, int steps, int war
     }
 
     public static DataType parseDtype(String s) {
-        return ComputeDtype.parse("--dtype", s) == ComputeDtype.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
+        return ComputeDtype.parse("--dtype", s).nd4j();
     }
 
     public static List<LoraTarget> parseTargets(List<String> ids) {

@@ -58,9 +58,8 @@ public final class EvalCommand implements Callable<Integer> {
             description = "With --metrics e2e: exit 3 if METRIC (BLEU, NIST, METEOR, ROUGE_L or CIDEr) is below VALUE (repeatable).")
     List<String> failUnder = new ArrayList<>();
 
-    @Option(names = "--meteor-data", paramLabel = "DIR",
-            description = "With --metrics e2e: METEOR 1.5's English data (see lora score --help); default $LORA_METEOR_DATA, else data/meteor.")
-    Path meteorData;
+    @picocli.CommandLine.Mixin
+    MeteorOption meteorOption = new MeteorOption();
 
     @picocli.CommandLine.Mixin
     SparkOptions spark = new SparkOptions();
@@ -75,7 +74,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (!gates.isEmpty() && !sets.contains("e2e")) throw new InputError("--fail-under needs --metrics e2e (it gates E2E scores)");
         ObjectNode result = Evaluation.run(new Evaluation.Options(modelOptions.model, modelOptions.adapter(), data, sets,
                 Optional.ofNullable(maxSeqLen), batchSize, type, decoding.settings(), Optional.ofNullable(limit), out, modelOptions.checkWeights,
-                sets.contains("e2e") ? MeteorOption.load(meteorData) : MeteorResources.none(), spark.evaluation()));
+                sets.contains("e2e") ? meteorOption.load() : MeteorResources.none(), spark.evaluation()));
         System.out.println(result.toString());
         List<GateCheck.Failure> failures = GateCheck.check(Evaluation.scores(result), gates);
         failures.forEach(f -> System.err.println("lora eval: " + f.message()));

@@ -22,7 +22,7 @@ final class ModelOptions {
     boolean checkWeights;
 
     DataType dataType() {
-        return ComputeDtype.parse("--dtype", dtype) == ComputeDtype.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
+        return ComputeDtype.parse("--dtype", dtype).nd4j();
     }
 
     Optional<Path> adapter() {

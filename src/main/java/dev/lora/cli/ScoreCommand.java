@@ -43,17 +43,15 @@ public final class ScoreCommand implements Callable<Integer> {
             description = "Exit with status 3 if METRIC scores below VALUE (repeatable), e.g. BLEU=0.6.")
     List<String> failUnder = new ArrayList<>();
 
-    @Option(names = "--meteor-data", paramLabel = "DIR",
-            description = "METEOR 1.5's English data (english.words, english.synsets, english.exceptions, paraphrase-en.gz); "
-                    + "default $" + MeteorResources.ENV + ", else data/meteor.")
-    Path meteorData;
+    @picocli.CommandLine.Mixin
+    MeteorOption meteorOption = new MeteorOption();
 
     @Override
     public Integer call() throws Exception {
         List<String> metricNames = List.of(E2eScores.BLEU, E2eScores.NIST, E2eScores.METEOR, E2eScores.ROUGE_L,
                 E2eScores.CIDER);
         List<GateCheck.Threshold> thresholds = GateCheck.parse(failUnder, metricNames);
-        MeteorResources meteor = MeteorOption.load(meteorData);
+        MeteorResources meteor = meteorOption.load();
         ScoringInputs.References refs = ScoringInputs.readReferences(references);
         List<String> outputs = ScoringInputs.readPredictions(predictions, refs);
         E2eScores scores = E2eMetrics.score(refs.groups(), outputs, meteor);

@@ -1,5 +1,7 @@
 package dev.lora.config;
 
+import org.nd4j.linalg.api.buffer.DataType;
+
 import java.util.Locale;
 import java.util.Optional;
 
@@ -7,6 +9,11 @@ import java.util.Optional;
 public enum ComputeDtype {
     FLOAT32,
     FLOAT64;
+
+    /** ND4J's type for it. */
+    public DataType nd4j() {
+        return this == FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
+    }
 
     /** The name used in config files: float32, float64. */
     public String id() {

@@ -2,7 +2,6 @@ package dev.lora.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lora.config.ComputeDtype;
 import dev.lora.config.RunConfig;
 import dev.lora.config.TrainSettings;
 import dev.lora.data.Dataset;
@@ -210,7 +209,7 @@ public final class Trainer {
     }
 
     private int train(Resume resume) {
-        DataType dtype = ts.dtype() == ComputeDtype.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
+        DataType dtype = ts.dtype().nd4j();
         Inputs in = inputs();
         List<Example> train = in.train().examples(), valid = in.validExamples();
         Gpt2Weights base = Gpt2Loader.load(in.modelDir(), dtype, checkWeights);
