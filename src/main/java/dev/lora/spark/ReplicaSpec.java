@@ -37,12 +37,26 @@ record ReplicaSpec(String model, DataType dtype, String geometry, int r, double 
         return new LoraSettings(r, alpha, dropout, targets, bias, Optional.empty());
     }
 
-    /** Loads the base model on this executor and checks it is the driver's. */
+    /**
+     * A replica on this executor. With no trained biases the base weights are only read, so every replica in the JVM
+     * shares one copy, loaded once ({@link Replicas#shared}); trained biases live in the base weights, so then each
+     * replica loads its own.
+     */
     LoraModel load() {
+        Gpt2Weights base = bias == LoraBias.NONE ? Replicas.shared(new BaseKey(model, dtype), k -> loadBase()) : loadBase();
+        return LoraModel.create(base, settings(), seed);
+    }
+
+    /** The key of a shared base model: where it is and the dtype it was loaded in. */
+    private record BaseKey(String model, DataType dtype) {
+    }
+
+    /** Loads the base model on this executor and checks it is the driver's. */
+    private Gpt2Weights loadBase() {
         Path dir = ModelResolver.fromEnvironment().resolve(model);
         Gpt2Weights base = Gpt2Loader.load(dir, dtype, false);
         requireGeometry(dir, geometry, base.config());
-        return LoraModel.create(base, settings(), seed);
+        return base;
     }
 
     static void requireGeometry(Path modelDir, String expected, Gpt2Config found) {
