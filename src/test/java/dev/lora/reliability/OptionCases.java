@@ -45,6 +45,13 @@ final class OptionCases {
                     String nope = s.dir().resolve("nope.txt").toString();
                     return Call.of(List.of("score", "--references", nope, "--predictions", nope), nope, "file not found");
                 }),
+                new BadInput("spark-unknown-master", "lora train --spark locale[2] (a typo)", s ->
+                        Call.of(train(s.config(BASE_CONFIG), "--spark", "locale[2]"), "--spark locale[2]", "unknown master", "local[N]")),
+                new BadInput("spark-unreachable-master", "lora train --spark spark://127.0.0.1:1 (no master there)", s ->
+                        Call.of(train(s.config(BASE_CONFIG), "--spark", "spark://127.0.0.1:1"), "cannot reach the Spark master",
+                                "127.0.0.1:1")),
+                new BadInput("spark-model-alone", "lora train --spark-model without --spark", s ->
+                        Call.of(train(s.config(BASE_CONFIG), "--spark-model", "gpt2"), "--spark-model needs --spark")),
                 new BadInput("merge-dtype", "lora merge --dtype int8", s -> Call.of(List.of("merge", "--model",
                         Scratch.MODEL.toString(), "--adapter", Scratch.ADAPTER.toString(), "--out", s.out().toString(), "--dtype",
                         "int8"), "--dtype", "'int8'")));
