@@ -6,7 +6,7 @@
 # OPENBLAS_VERBOSE's "Core:" line that the family asked for is the one that ran.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-tests='ForwardParityTest,GradientCheckTest,TrainParityTest,GenerationParityTest,MergeLogitsTest,CachedDecodingTest,ResumeTest'
+tests='ForwardParityTest,GradientCheckTest,TrainParityTest,GenerationParityTest,MergeLogitsTest,CachedDecodingTest,ResumeTest,SparkTrainingTest'
 flags=$(grep -m1 '^flags' /proc/cpuinfo || true)
 vendor=$(grep -m1 '^vendor_id' /proc/cpuinfo || true)
 has() { for f in "$@"; do [[ " $flags " == *" $f "* ]] || return 1; done; }

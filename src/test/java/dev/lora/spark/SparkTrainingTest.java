@@ -25,9 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Training on Spark ({@code local[2]}: two executor threads, each with its own replica of the model) equals training
  * in one process: shuffled data, gradient accumulation, an uneven last micro-batch (10 examples in micro-batches of
  * 3, 3, 3, 1), with trained biases (float64) and without (float32). The only difference is the order of one sum (the tasks' gradients are added on the
- * driver instead of accumulating in one buffer), hence float64 within 1e-12 relative; float32 with LoRA dropout on
- * within 1e-5 relative, the bound the Spark issue sets (float32 resolves 6e-8; AdamW's division by sqrt(v) amplifies
- * a reordered sum's last-bit differences over the run's steps).
+ * driver instead of accumulating in one buffer), hence float64 within 1e-12 relative; float32 with LoRA dropout on:
+ * see {@link #float32WithDropoutEqualsOneProcess}.
  */
 class SparkTrainingTest {
     // Trained biases live in the base weights, so each replica then loads its own; without them the replicas of an
@@ -44,11 +43,31 @@ class SparkTrainingTest {
         assertSameRun(spark, one, 1e-12);
     }
 
+    /**
+     * float32 with LoRA dropout on: per-step losses and gradient norms within 1e-5 relative of one process's (the
+     * Spark issue's bound; measured within 1e-9). The adapter is held to the exact run instead: the one-process
+     * float64 run with the same masks (they do not depend on the dtype). Each float32 run is its own evaluation of
+     * the same sums in other orders, so Spark's must be as close to the exact run as one process's float32 run is,
+     * within the factor TrainParityTest allows a float32 run against PyTorch's own float32 error (4), or 1e-6 of the
+     * tensor's scale where that error is smaller. Not a 1e-5 bound between the two float32 runs: under OpenBLAS's
+     * Haswell kernels one process's float32 run is itself 1.6e-5 of scale from the exact one (tensor 0), and the two
+     * float32 runs were 1.25e-5 apart while Spark's was 3.3e-6 from exact.
+     */
     @Test
     void float32WithDropoutEqualsOneProcess(@TempDir Path tmp) throws IOException {
         Path one = train(tmp, "one", "float32", "0.1", StepWorkers.LOCAL, null);
         Path spark = train(tmp, "spark", "float32", "0.1", SparkTraining.on("local[2]", null, null), null);
-        assertSameRun(spark, one, 1e-5);
+        Path exact = train(tmp, "exact", "float64", "0.1", "none", StepWorkers.LOCAL, null);
+        assertSameSteps(spark, one, 1e-5);
+        List<INDArray> got = state(spark), ours = state(one), truth = state(exact);
+        for (int t = 0; t < truth.size(); t++) {
+            INDArray want = truth.get(t);
+            double scale = want.amaxNumber().doubleValue();
+            double sparkError = got.get(t).castTo(want.dataType()).sub(want).amaxNumber().doubleValue();
+            double oneError = ours.get(t).castTo(want.dataType()).sub(want).amaxNumber().doubleValue();
+            assertThat(sparkError).as("state tensor %d: max |spark32 - exact| (one process's float32: %s, scale %s)", t, oneError, scale)
+                    .isLessThanOrEqualTo(Math.max(4 * oneError, 1e-6 * scale));
+        }
     }
 
     @Test
@@ -90,10 +109,15 @@ class SparkTrainingTest {
      */
     private static Path train(Path tmp, String name, String dtype, String dropout, StepWorkers.Factory workers, Long stopAfter)
             throws IOException {
+        return train(tmp, name, dtype, dropout, dtype.equals("float64") ? "lora_only" : "none", workers, stopAfter);
+    }
+
+    private static Path train(Path tmp, String name, String dtype, String dropout, String bias, StepWorkers.Factory workers,
+                              Long stopAfter) throws IOException {
         Path dir = tmp.resolve(name), out = dir.resolve("out");
         Files.createDirectories(dir);
         Path cfg = TrainFixtures.config(dir, out, TrainFixtures.PARITY.resolve("data.jsonl"),
-                LORA.formatted(dropout, dtype.equals("float64") ? "lora_only" : "none"), TRAIN.formatted(dtype));
+                LORA.formatted(dropout, bias), TRAIN.formatted(dtype));
         boolean resume = stopAfter != null && stopAfter < 0;
         Trainer trainer = new Trainer(ConfigLoader.load(cfg, List.of())).workers(workers).stopAfter(resume ? null : stopAfter);
         assertThat(trainer.run(resume ? new Trainer.Resume.Latest() : new Trainer.Resume.None())).isZero();
@@ -102,6 +126,18 @@ class SparkTrainingTest {
 
     /** Per-step loss and gradient norm, and every value of the last checkpoint's exact state, within {@code rel}. */
     private static void assertSameRun(Path got, Path want, double rel) throws IOException {
+        assertSameSteps(got, want, rel);
+        List<INDArray> a = state(got), b = state(want);
+        assertThat(a).hasSameSizeAs(b);
+        for (int t = 0; t < a.size(); t++) {
+            double scale = b.get(t).amaxNumber().doubleValue();
+            double diff = a.get(t).sub(b.get(t)).amaxNumber().doubleValue();
+            assertThat(diff).as("state tensor %d: max |diff| (scale %s)", t, scale).isLessThanOrEqualTo(rel * scale);
+        }
+    }
+
+    /** Per-step loss and gradient norm within {@code rel}. */
+    private static void assertSameSteps(Path got, Path want, double rel) {
         List<JsonNode> g = TrainFixtures.metrics(got), w = TrainFixtures.metrics(want);
         assertThat(g).hasSize(STEPS);
         assertThat(w).hasSize(STEPS);
@@ -110,13 +146,6 @@ class SparkTrainingTest {
                 double a = g.get(i).get(key).asDouble(), b = w.get(i).get(key).asDouble();
                 assertThat(Math.abs(a - b)).as("%s of step %d: %s vs %s", key, i + 1, a, b).isLessThanOrEqualTo(rel * Math.abs(b));
             }
-        }
-        List<INDArray> a = state(got), b = state(want);
-        assertThat(a).hasSameSizeAs(b);
-        for (int t = 0; t < a.size(); t++) {
-            double scale = b.get(t).amaxNumber().doubleValue();
-            double diff = a.get(t).sub(b.get(t)).amaxNumber().doubleValue();
-            assertThat(diff).as("state tensor %d: max |diff| (scale %s)", t, scale).isLessThanOrEqualTo(rel * scale);
         }
     }
 
