@@ -43,6 +43,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     DecodingOptions decoding = new DecodingOptions();
 
+    @Mixin
+    SparkOptions spark = new SparkOptions();
+
     @Override
     public Integer call() {
         if ((data == null) == (prompt == null)) throw new InputError("give either --data FILE or --prompt TEXT");
@@ -54,7 +57,7 @@ public final class GenerateCommand implements Callable<Integer> {
         List<Prompts> inputs = data != null ? Prompts.read(data) : List.of(new Prompts(prompt, prompt));
         main.startBackend();
         List<String> outputs = Generation.run(new Generation.Options(modelOptions.model, modelOptions.adapter(), inputs, type,
-                decoding.settings(), Optional.ofNullable(limit), Optional.ofNullable(out), modelOptions.checkWeights));
+                decoding.settings(), Optional.ofNullable(limit), Optional.ofNullable(out), modelOptions.checkWeights, spark.evaluation()));
         if (prompt != null) System.out.println(outputs.get(0));
         return 0;
     }

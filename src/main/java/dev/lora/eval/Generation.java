@@ -27,7 +27,8 @@ public final class Generation {
     }
 
     public record Options(String model, Optional<Path> adapter, List<Prompts> inputs, DataType dtype,
-                          GenerationSettings generation, Optional<Integer> limit, Optional<Path> out, boolean checkWeights) {
+                          GenerationSettings generation, Optional<Integer> limit, Optional<Path> out, boolean checkWeights,
+                          EvalWorkers.Factory workers) {
     }
 
     /** The outputs, one per input, in order. */
@@ -35,7 +36,7 @@ public final class Generation {
         Path dir = ModelResolver.fromEnvironment().resolve(o.model());
         List<String> outputs;
         List<Prompts> inputs = o.limit().map(n -> o.inputs().subList(0, Math.min(n, o.inputs().size()))).orElse(o.inputs());
-        try (EvalWorkers workers = EvalWorkers.local(new EvalWorkers.Model(o.model(), dir, o.adapter(), o.dtype(), o.checkWeights()))) {
+        try (EvalWorkers workers = o.workers().open(new EvalWorkers.Model(o.model(), dir, o.adapter(), o.dtype(), o.checkWeights()))) {
             outputs = Evaluation.generate(workers, Gpt2Loader.readConfig(dir), Gpt2Tokenizer.forModelFolder(dir),
                     inputs.stream().map(Prompts::context).toList(), o.generation());
         }
