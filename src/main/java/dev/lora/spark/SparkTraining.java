@@ -1,6 +1,7 @@
 package dev.lora.spark;
 
 import dev.lora.data.Example;
+import dev.lora.eval.DatasetLoss;
 import dev.lora.model.Gpt2Config;
 import dev.lora.model.Param;
 import dev.lora.train.StepRunner;
@@ -95,6 +96,29 @@ public final class SparkTraining implements StepWorkers {
             total = total.plus(new StepRunner.Contribution(part.loss(), part.tokens()));
         }
         return total;
+    }
+
+    /** The validation loss: DatasetLoss's batches split into contiguous runs, one per task, summed in batch order. */
+    @Override
+    public DatasetLoss.Result loss(List<Example> examples, int batchSize) {
+        List<Param> trainable = run.model().trainable();
+        List<String> names = trainable.stream().map(Param::name).toList();
+        List<Values> values = trainable.stream().map(p -> Values.of(p.value())).toList();
+        List<List<Example>> batches = DatasetLoss.batches(examples, batchSize);
+        List<LossTask> work = new ArrayList<>();
+        int n = Math.min(tasks, batches.size());
+        for (int t = 0; t < n; t++) {
+            List<ArrayList<Example>> part = new ArrayList<>();
+            for (List<Example> b : batches.subList(batches.size() * t / n, batches.size() * (t + 1) / n)) part.add(new ArrayList<>(b));
+            work.add(new LossTask(spec, names, values, part));
+        }
+        List<DatasetLoss.BatchLoss> parts = new ArrayList<>();
+        try {
+            if (!work.isEmpty()) spark.parallelize(work, work.size()).map(LossTask::run).collect().forEach(parts::addAll);
+        } catch (Exception e) { // Spark throws its checked SparkException undeclared
+            throw SparkCluster.explain(spark, "the validation loss", e);
+        }
+        return DatasetLoss.combine(parts, examples.size());
     }
 
     @Override

@@ -49,18 +49,10 @@ record StepTask(ReplicaSpec spec, long step, int microBatches, List<String> name
         if (failFirstAttempt && ctx != null && ctx.attemptNumber() == 0) {
             throw new IllegalStateException("failure injected into the first attempt of step " + (step + 1) + "'s task");
         }
-        try (Replicas.Lease<Replica> lease = Replicas.borrow(spec, Replica::new)) {
+        try (Replicas.Lease<Replica> lease = replica(spec)) {
             LoraModel model = lease.model().model;
             List<Param> trainable = model.trainable();
-            if (trainable.size() != names.size()) {
-                throw new IllegalStateException("replica has " + trainable.size() + " trainable tensors, the driver " + names.size());
-            }
-            for (int i = 0; i < trainable.size(); i++) {
-                Param p = trainable.get(i);
-                if (!p.name().equals(names.get(i))) throw new IllegalStateException("replica's tensor " + i + " is " + p.name() + ", the driver's " + names.get(i));
-                p.value().assign(params.get(i).toArray());
-                p.zeroGrad();
-            }
+            assign(model, names, params);
             List<StepRunner.Shard> work = shards.stream().map(ShardData::shard).toList();
             StepRunner.Contribution c = lease.model().runner.contributeAlone(step, work, microBatches);
             List<Values> grads = new ArrayList<>();
@@ -69,8 +61,27 @@ record StepTask(ReplicaSpec spec, long step, int microBatches, List<String> name
         }
     }
 
+    /** Gives the replica the driver's adapter values (and zero gradients); the names must be the replica's, in order. */
+    static void assign(LoraModel model, List<String> names, List<Values> values) {
+        List<Param> trainable = model.trainable();
+        if (trainable.size() != names.size()) {
+            throw new IllegalStateException("replica has " + trainable.size() + " trainable tensors, the driver " + names.size());
+        }
+        for (int i = 0; i < trainable.size(); i++) {
+            Param p = trainable.get(i);
+            if (!p.name().equals(names.get(i))) throw new IllegalStateException("replica's tensor " + i + " is " + p.name() + ", the driver's " + names.get(i));
+            p.value().assign(values.get(i).toArray());
+            p.zeroGrad();
+        }
+    }
+
+    /** A replica for {@code spec} from this JVM's cache, lent until the lease is closed. */
+    static Replicas.Lease<Replica> replica(ReplicaSpec spec) {
+        return Replicas.borrow(spec, Replica::new);
+    }
+
     /** A cached model and the step runner that computes contributions on it (its optimiser is never stepped). */
-    private static final class Replica {
+    static final class Replica {
         final LoraModel model;
         final StepRunner runner;
 

@@ -3,6 +3,7 @@ package dev.lora.train;
 import dev.lora.config.RunConfig;
 import dev.lora.data.Batch;
 import dev.lora.data.Example;
+import dev.lora.eval.DatasetLoss;
 import dev.lora.lora.LoraModel;
 
 import java.nio.file.Path;
@@ -27,6 +28,12 @@ public interface StepWorkers extends AutoCloseable {
      * trainable parameters' gradients and returns the loss and tokens they carry.
      */
     StepRunner.Contribution contribute(long step, List<MicroBatch> microBatches);
+
+    /**
+     * The mean loss of {@code examples} under the driver's current adapter, dropout off, in batches of
+     * {@code batchSize} (DatasetLoss's batches, summed in batch order): the validation loss.
+     */
+    DatasetLoss.Result loss(List<Example> examples, int batchSize);
 
     /** Where steps run, for the log (e.g. "this process", "Spark local[2]: 2 tasks per step"). */
     String describe();
@@ -57,6 +64,13 @@ public interface StepWorkers extends AutoCloseable {
                     whole.add(new StepRunner.Shard(b, b.lossTokens()));
                 }
                 return run.runner().contribute(step, whole, microBatches.size());
+            }
+
+            @Override
+            public DatasetLoss.Result loss(List<Example> examples, int batchSize) {
+                run.model().dropout().eval();
+                return DatasetLoss.of(run.model().model(), examples, batchSize, n -> {
+                });
             }
 
             @Override

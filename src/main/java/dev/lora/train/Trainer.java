@@ -247,9 +247,7 @@ public final class Trainer {
                 long done = step + 1;
                 boolean last = done == total;
                 if (!valid.isEmpty() && (last || (ts.evalEvery() > 0 && done % ts.evalEvery() == 0))) {
-                    model.dropout().eval();
-                    DatasetLoss.Result v = DatasetLoss.of(model.model(), valid, ts.batchSize(), n -> {
-                    });
+                    DatasetLoss.Result v = steps.loss(valid, ts.batchSize());
                     row.put("valid_loss", v.loss());
                     row.put("valid_perplexity", v.perplexity());
                     if (ts.keepBest() && Double.isFinite(v.loss()) && (bestLoss.isEmpty() || v.loss() < bestLoss.getAsDouble())) {

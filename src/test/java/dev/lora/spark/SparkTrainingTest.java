@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Training on Spark ({@code local[2]}: two executor threads, each with its own replica of the model) equals training
  * in one process: shuffled data, gradient accumulation, an uneven last micro-batch (10 examples in micro-batches of
- * 3, 3, 3, 1), with trained biases (float64) and without (float32). The only difference is the order of one sum (the tasks' gradients are added on the
+ * 3, 3, 3, 1), with trained biases (float64) and without (float32), with the validation loss every second step (on
+ * the executors under Spark). The only difference is the order of one sum (the tasks' gradients are added on the
  * driver instead of accumulating in one buffer), hence float64 within 1e-12 relative; float32 with LoRA dropout on:
  * see {@link #float32WithDropoutEqualsOneProcess}.
  */
@@ -33,7 +34,7 @@ class SparkTrainingTest {
     // executor share one base model. float64 runs train the biases (lora_only), float32 runs do not (none).
     private static final String LORA = "r: 4\nalpha: 8\ndropout: %s\ntargets: [q, v, mlp_fc]\nbias: %s\n";
     private static final String TRAIN = "batch_size: 3\ngrad_accum: 2\nepochs: 2\nlr: 0.01\nwarmup_steps: 1\nshuffle: true\n"
-            + "seed: 7\nlabel_smoothing: 0.1\nclip_norm: 1.0\nsave_every: 1\ndtype: %s\n";
+            + "seed: 7\nlabel_smoothing: 0.1\nclip_norm: 1.0\nsave_every: 1\neval_every: 2\ndtype: %s\n";
     private static final int STEPS = 4; // 4 micro-batches per epoch, 2 per step, 2 epochs
 
     @Test
@@ -116,15 +117,17 @@ class SparkTrainingTest {
                               Long stopAfter) throws IOException {
         Path dir = tmp.resolve(name), out = dir.resolve("out");
         Files.createDirectories(dir);
-        Path cfg = TrainFixtures.config(dir, out, TrainFixtures.PARITY.resolve("data.jsonl"),
-                LORA.formatted(dropout, bias), TRAIN.formatted(dtype));
+        Path data = TrainFixtures.PARITY.resolve("data.jsonl");
+        Path cfg = TrainFixtures.config(dir, out, data, LORA.formatted(dropout, bias), TRAIN.formatted(dtype));
+        // Validation every 2 steps (on the executors under Spark), on the training examples: valid_loss is compared too.
+        Files.writeString(cfg, Files.readString(cfg).replace("  train: " + data + "\n", "  train: " + data + "\n  valid: " + data + "\n"));
         boolean resume = stopAfter != null && stopAfter < 0;
         Trainer trainer = new Trainer(ConfigLoader.load(cfg, List.of())).workers(workers).stopAfter(resume ? null : stopAfter);
         assertThat(trainer.run(resume ? new Trainer.Resume.Latest() : new Trainer.Resume.None())).isZero();
         return out;
     }
 
-    /** Per-step loss and gradient norm, and every value of the last checkpoint's exact state, within {@code rel}. */
+    /** Per-step losses and gradient norms, and every value of the last checkpoint's exact state, within {@code rel}. */
     private static void assertSameRun(Path got, Path want, double rel) throws IOException {
         assertSameSteps(got, want, rel);
         List<INDArray> a = state(got), b = state(want);
@@ -136,13 +139,15 @@ class SparkTrainingTest {
         }
     }
 
-    /** Per-step loss and gradient norm within {@code rel}. */
+    /** Per-step loss and gradient norm, and the validation loss of every second step, within {@code rel}. */
     private static void assertSameSteps(Path got, Path want, double rel) {
         List<JsonNode> g = TrainFixtures.metrics(got), w = TrainFixtures.metrics(want);
         assertThat(g).hasSize(STEPS);
         assertThat(w).hasSize(STEPS);
         for (int i = 0; i < STEPS; i++) {
-            for (String key : List.of("loss", "grad_norm")) {
+            assertThat(g.get(i).has("valid_loss")).as("valid_loss at step %d", i + 1).isEqualTo((i + 1) % 2 == 0);
+            assertThat(w.get(i).has("valid_loss")).isEqualTo((i + 1) % 2 == 0);
+            for (String key : (i + 1) % 2 == 0 ? List.of("loss", "grad_norm", "valid_loss") : List.of("loss", "grad_norm")) {
                 double a = g.get(i).get(key).asDouble(), b = w.get(i).get(key).asDouble();
                 assertThat(Math.abs(a - b)).as("%s of step %d: %s vs %s", key, i + 1, a, b).isLessThanOrEqualTo(rel * Math.abs(b));
             }
