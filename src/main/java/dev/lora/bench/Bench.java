@@ -10,6 +10,7 @@ import dev.lora.data.Batch;
 import dev.lora.data.Example;
 import dev.lora.lora.LoraModel;
 import dev.lora.model.Gpt2Config;
+import dev.lora.model.Kernels;
 import dev.lora.model.Gpt2Weights;
 import dev.lora.model.Param;
 import dev.lora.train.AdamW;
@@ -86,6 +87,7 @@ public final class Bench {
         double tokensPerSecond = o.data().isPresent() ? realTokens / Arrays.stream(seconds).sum() : (double) o.batch() * o.seq() / median;
         ObjectNode out = new ObjectMapper().createObjectNode();
         out.put("impl", "lora-java");
+        out.put("kernels", Kernels.active().name());
         out.put("preset", o.preset().id());
         out.put("n_layer", config.nLayer());
         out.put("n_embd", config.nEmbd());

@@ -1,6 +1,9 @@
 package dev.lora.cli;
 
+import dev.lora.io.InputError;
+import dev.lora.model.Kernels;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -22,6 +25,16 @@ final class ComputeBackend {
         }
     }
 
+    /** The process's kernels; a bad LORA_KERNELS is an InputError (one line, exit 2), not an initialiser's failure. */
+    private static Kernels kernels() {
+        try {
+            return Kernels.active();
+        } catch (ExceptionInInitializerError e) {
+            if (e.getCause() instanceof InputError ie) throw ie;
+            throw e;
+        }
+    }
+
     static void start(boolean verbose, boolean debug) {
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -36,7 +49,15 @@ final class ComputeBackend {
         }
         String printed = captured.toString(StandardCharsets.UTF_8);
         if (verbose || failure != null && debug) err.print(printed);
-        if (failure == null) return;
+        if (failure == null) {
+            Kernels kernels = kernels();
+            if (verbose) {
+                LoggerFactory.getLogger(ComputeBackend.class).info("Kernels: {} (LORA_KERNELS={}; backend {})", kernels.name(),
+                        System.getenv("LORA_KERNELS") == null ? "unset" : System.getenv("LORA_KERNELS"),
+                        Nd4j.getBackend().getClass().getSimpleName());
+            }
+            return;
+        }
         if (printed.contains("libcuda")) {
             throw new Unavailable("the CUDA backend cannot start: no NVIDIA driver (libcuda.so.1) on this machine; "
                     + "build the CPU backend instead with: mvn -DskipTests package");

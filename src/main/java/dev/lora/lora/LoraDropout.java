@@ -1,12 +1,9 @@
 package dev.lora.lora;
 
-import dev.lora.model.Loops;
+import dev.lora.model.Kernels;
 import dev.lora.model.Sequences;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
-import java.util.SplittableRandom;
 
 /**
  * Inverted dropout on the LoRA branch's input (loralib's {@code lora_dropout}). A mask entry is a function of
@@ -52,61 +49,22 @@ public final class LoraDropout {
     }
 
     /**
-     * Applies dropout to x [rows, features] in one pass that draws the mask and writes both arrays. The mask is
-     * drawn in Java, not by the backend's generator, so masks are the same on every backend. The forward pass
-     * calls this once per LoRA input in a fixed order, so the call's index names the layer; each row has its
-     * own generator, seeded from (step, call, example, position), and rows fill in parallel.
+     * Applies dropout to x [rows, features]. The forward pass calls this once per LoRA input in a fixed order, so
+     * the call's index names the layer; each row's mask comes from its own generator, seeded from (step, call,
+     * example, position) ({@link Kernels#dropoutMask}: the host kernels draw it in Java, the nd4j kernels with the
+     * backend's generator).
      */
     Dropped apply(INDArray x) {
         if (keys == null || p == 0) return new Dropped(x, null);
-        INDArray xs = Loops.dense(x), in = Loops.like(xs), mask = Loops.like(xs);
-        long rows = xs.size(0), features = xs.size(1);
+        long rows = x.size(0), features = x.size(1);
         if (rows != seqs.rows()) throw new IllegalArgumentException(rows + " rows for sequences of " + seqs.rows() + " rows");
         long callSeed = Seeds.mix(stepSeed, calls++);
-        // A draw below this 32-bit threshold drops: probability floor(p 2^32) / 2^32.
-        long threshold = (long) Math.floor(p * 4294967296.0);
-        double keep = 1.0 / (1.0 - p);
-        boolean isDouble = Loops.isDouble(xs);
-        DoubleBuffer xd = isDouble ? Loops.doubles(xs) : null, id = isDouble ? Loops.doubles(in) : null;
-        DoubleBuffer md = isDouble ? Loops.doubles(mask) : null;
-        FloatBuffer xf = isDouble ? null : Loops.floats(xs), inf = isDouble ? null : Loops.floats(in);
-        FloatBuffer mf = isDouble ? null : Loops.floats(mask);
-        int n = (int) features;
-        Loops.forRows(rows, features, (first, last) -> {
-            float[] v = isDouble ? null : new float[n], m = isDouble ? null : new float[n];
-            for (int r = first; r < last; r++) {
-                int s = sequenceOfRow[r];
-                SplittableRandom g = new SplittableRandom(Seeds.mix(callSeed, keys[s], r - seqs.offset(s)));
-                int from = r * n;
-                if (isDouble) fillDoubles(xd, id, md, from, n, g, threshold, keep);
-                else fillFloats(xf, inf, mf, from, n, g, threshold, (float) keep, v, m);
-            }
-        });
-        Loops.written(in, mask);
-        return new Dropped(in, mask);
-    }
-
-    private static boolean dropped(SplittableRandom r, long threshold) {
-        return (r.nextInt() & 0xFFFFFFFFL) < threshold;
-    }
-
-    private static void fillFloats(FloatBuffer xb, FloatBuffer ib, FloatBuffer mb, int from, int len, SplittableRandom r,
-                                   long threshold, float keep, float[] v, float[] m) {
-        xb.get(from, v, 0, len);
-        for (int j = 0; j < len; j++) {
-            m[j] = dropped(r, threshold) ? 0f : keep;
-            v[j] *= m[j];
+        long[] rowSeeds = new long[(int) rows];
+        for (int r = 0; r < rows; r++) {
+            int s = sequenceOfRow[r];
+            rowSeeds[r] = Seeds.mix(callSeed, keys[s], r - seqs.offset(s));
         }
-        mb.put(from, m, 0, len);
-        ib.put(from, v, 0, len);
-    }
-
-    private static void fillDoubles(DoubleBuffer xb, DoubleBuffer ib, DoubleBuffer mb, int from, int len, SplittableRandom r,
-                                    long threshold, double keep) {
-        for (int j = from; j < from + len; j++) {
-            double m = dropped(r, threshold) ? 0 : keep;
-            mb.put(j, m);
-            ib.put(j, xb.get(j) * m);
-        }
+        INDArray mask = Kernels.active().dropoutMask(rowSeeds, (int) features, p, x.dataType());
+        return new Dropped(x.mul(mask), mask);
     }
 }

@@ -42,7 +42,7 @@ public final class Attention {
             int n = runs.get(r)[1], length = seqs.length(runs.get(r)[0]);
             INDArray[] heads = heads(block(qkv, seqs, runs.get(r)), n, length);
             INDArray probs = Gemm.batched(heads[0], false, heads[1], true);
-            CausalSoftmax.forward(probs, 1.0 / Math.sqrt(d));
+            Kernels.active().causalSoftmax(probs, 1.0 / Math.sqrt(d));
             Gemm.batchedInto(probs, false, heads[2], false, block(merged, seqs, runs.get(r)).reshape(n, length, nHead, d).permute(0, 2, 1, 3));
             if (keep) kept[r] = new INDArray[]{heads[0], heads[1], heads[2], probs};
         }
@@ -82,7 +82,7 @@ public final class Attention {
             INDArray byPart = block(dQkv, seqs, runs.get(r)).reshape(n, length, 3, nHead, d).permute(2, 0, 3, 1, 4);
             Gemm.batchedInto(p, true, dy, false, byPart.get(NDArrayIndex.point(2)));
             INDArray ds = Gemm.batched(dy, false, v, true);
-            CausalSoftmax.backward(ds, p, 1.0 / Math.sqrt(d));
+            Kernels.active().causalSoftmaxBackward(ds, p, 1.0 / Math.sqrt(d));
             Gemm.batchedInto(ds, false, k, false, byPart.get(NDArrayIndex.point(0)));
             Gemm.batchedInto(ds, true, q, false, byPart.get(NDArrayIndex.point(1)));
         }

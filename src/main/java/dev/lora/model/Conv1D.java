@@ -52,7 +52,7 @@ public final class Conv1D implements Linear {
     public INDArray forward(INDArray x, boolean keep) {
         this.x = keep ? x : null;
         INDArray y = Gemm.times(x, weight.value());
-        Loops.addRowVector(y, bias.value());
+        Kernels.active().addRowVector(y, bias.value());
         return y;
     }
 

@@ -25,6 +25,24 @@ public final class Gelu {
     public INDArray forward(INDArray in, boolean keep) {
         Loops.requireFloating(in);
         INDArray xs = Loops.dense(in);
+        Kernels.GeluOut out = Kernels.active().gelu(xs);
+        if (keep) {
+            x = xs;
+            t = out.t();
+        }
+        return out.y();
+    }
+
+    /** dy/dx = 0.5 (1 + t) + 0.5 x (1 - t^2) k (1 + 3 * 0.044715 x^2); may write over dy's memory. */
+    public INDArray backward(INDArray dy) {
+        INDArray d = Kernels.active().geluBackward(x, t, Loops.dense(dy));
+        x = null;
+        t = null;
+        return d;
+    }
+
+    /** The host kernels' GELU: one fused Java loop (xs dense row-major). */
+    static Kernels.GeluOut hostForward(INDArray xs) {
         INDArray y = Loops.like(xs);
         INDArray th = Loops.like(xs);
         if (Loops.isDouble(xs)) {
@@ -50,16 +68,11 @@ public final class Gelu {
             });
         }
         Loops.written(y, th);
-        if (keep) {
-            x = xs;
-            t = th;
-        }
-        return y;
+        return new Kernels.GeluOut(y, th);
     }
 
-    /** dy/dx = 0.5 (1 + t) + 0.5 x (1 - t^2) k (1 + 3 * 0.044715 x^2); written over dy's memory when dy is dense. */
-    public INDArray backward(INDArray dy) {
-        INDArray d = Loops.dense(dy);
+    /** The host kernels' GELU backward, written over d (dense row-major). */
+    static INDArray hostBackward(INDArray x, INDArray t, INDArray d) {
         if (Loops.isDouble(d)) {
             DoubleBuffer xb = Loops.doubles(x), tb = Loops.doubles(t), db = Loops.doubles(d);
             Loops.forRange(d.length(), (from, to) -> {
@@ -83,8 +96,6 @@ public final class Gelu {
             });
         }
         Loops.written(d);
-        x = null;
-        t = null;
         return d;
     }
 

@@ -18,11 +18,11 @@ import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
  * Operands may be views (a block of columns, a transposed matrix) and the result may be a block of a larger
  * matrix, accumulated into with beta: BLAS takes strides and scaling, so no operand is copied and no separate
  * pass scales or adds the product. Through ND4J a column-major weight cost a copy per call and the result
- * followed the weight's layout; column blocks had to be copied out first. Other backends (CUDA) go through
- * {@link Nd4j#gemm}.
+ * followed the weight's layout; column blocks had to be copied out first. The nd4j kernels (any backend but the
+ * CPU one, or LORA_KERNELS=nd4j) go through {@link Nd4j#gemm} and {@link Nd4j#matmul}.
  */
 public final class Gemm {
-    private static final boolean DIRECT = Nd4j.getBackend().getClass().getName().endsWith(".CpuBackend");
+    private static final boolean DIRECT = Kernels.active().onHost();
 
     private Gemm() {
     }

@@ -168,6 +168,16 @@ public final class KvCache {
                 return Nd4j.pullRows(flat, 1, rows).reshape(shape);
             }
             INDArray store = reuse ? spare : Nd4j.createUninitialized(from.dataType(), shape, 'c');
+            if (!Kernels.active().onHost()) {
+                // nd4j kernels: gather the rows with ND4J into the store's leading rows (the whole capacity, not only
+                // the filled slots: one device copy instead of one per row and head).
+                INDArray flat = from.reshape(from.size(0), from.length() / from.size(0));
+                INDArray rowsOut = store.reshape(store.size(0), store.length() / store.size(0));
+                rowsOut.get(NDArrayIndex.interval(0, rows.length), NDArrayIndex.all()).assign(Nd4j.pullRows(flat, 1, rows));
+                return store;
+            }
+            Loops.onHost(from);
+            Loops.onHost(store);
             ByteBuffer src = from.data().asNio(), dst = store.data().asNio();
             int filled = (int) (length * d * width);
             for (int i = 0; i < rows.length; i++) {

@@ -34,12 +34,22 @@ public final class LayerNorm {
     }
 
     public INDArray forward(INDArray x, boolean keep) {
-        if (Loops.isDouble(x)) return forwardOps(x, keep);
+        Kernels.LayerNormOut out = Kernels.active().layerNorm(x, gain.value(), bias.value(), eps);
+        if (keep) {
+            xhat = out.xhat();
+            rstd = out.rstd();
+        }
+        return out.y();
+    }
+
+    /** The host kernels' LayerNorm: float32 as one Java loop per row; float64 as ND4J ops ({@link #forwardOps}). */
+    static Kernels.LayerNormOut hostForward(INDArray x, INDArray gainValue, INDArray biasValue, double eps) {
+        if (Loops.isDouble(x)) return forwardOps(x, gainValue, biasValue, eps);
         INDArray xs = Loops.dense(x);
         int rows = (int) xs.size(0), width = (int) xs.size(1);
         INDArray y = Loops.like(xs), normed = Loops.like(xs);
         INDArray r = Nd4j.createUninitialized(xs.dataType(), rows, 1);
-        float[] g = Loops.dense(gain.value()).data().asFloat(), b = Loops.dense(bias.value()).data().asFloat();
+        float[] g = Loops.dense(gainValue).data().asFloat(), b = Loops.dense(biasValue).data().asFloat();
         FloatBuffer xb = Loops.floats(xs), yb = Loops.floats(y), nb = Loops.floats(normed), rb = Loops.floats(r);
         Loops.forRows(rows, width, (from, to) -> {
             float[] row = new float[width], out = new float[width];
@@ -64,11 +74,7 @@ public final class LayerNorm {
             }
         });
         Loops.written(y, normed, r);
-        if (keep) {
-            xhat = normed;
-            rstd = r;
-        }
-        return y;
+        return new Kernels.LayerNormOut(y, normed, r);
     }
 
     /** dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), with dxhat = dy * g. */
@@ -76,16 +82,19 @@ public final class LayerNorm {
         // Only biases can be trained (loralib's bias modes); skip the reductions for frozen ones.
         if (gain.trainable()) gain.accumulate(dy.mul(xhat).sum(0));
         if (bias.trainable()) bias.accumulate(dy.sum(0));
-        INDArray dx = Loops.isDouble(dy) ? backwardOps(dy) : backwardFloats(Loops.dense(dy));
+        INDArray dx = Kernels.active().layerNormBackward(dy, xhat, rstd, gain.value());
         xhat = null;
         rstd = null;
         return dx;
     }
 
-    private INDArray backwardFloats(INDArray dy) {
+    /** The host kernels' LayerNorm backward: float32 as one Java loop per row; float64 as ND4J ops. */
+    static INDArray hostBackward(INDArray dyIn, INDArray xhat, INDArray rstd, INDArray gainValue) {
+        if (Loops.isDouble(dyIn)) return backwardOps(dyIn, xhat, rstd, gainValue);
+        INDArray dy = Loops.dense(dyIn);
         int rows = (int) dy.size(0), width = (int) dy.size(1);
         INDArray dx = Loops.like(dy);
-        float[] g = Loops.dense(gain.value()).data().asFloat();
+        float[] g = Loops.dense(gainValue).data().asFloat();
         FloatBuffer db = Loops.floats(dy), hb = Loops.floats(xhat), rb = Loops.floats(rstd), ob = Loops.floats(dx);
         Loops.forRows(rows, width, (from, to) -> {
             float[] d = new float[width], h = new float[width];
@@ -107,22 +116,20 @@ public final class LayerNorm {
         return dx;
     }
 
-    private INDArray forwardOps(INDArray x, boolean keep) {
+    /** LayerNorm as ND4J ops: the nd4j kernels' form for both types, and the host kernels' for float64. */
+    static Kernels.LayerNormOut forwardOps(INDArray x, INDArray gainValue, INDArray biasValue, double eps) {
         INDArray centred = x.subColumnVector(x.mean(true, 1));
         INDArray variance = centred.mul(centred).mean(true, 1);
         INDArray r = Transforms.pow(variance.addi(eps), -0.5, false);
         INDArray normed = centred.muliColumnVector(r);
-        if (keep) {
-            xhat = normed.dup();
-            rstd = r;
-        }
-        return normed.muliRowVector(gain.value()).addiRowVector(bias.value());
+        INDArray xhat = normed.dup();
+        return new Kernels.LayerNormOut(normed.muliRowVector(gainValue).addiRowVector(biasValue), xhat, r);
     }
 
-    private INDArray backwardOps(INDArray dy) {
-        INDArray dxhat = dy.mulRowVector(gain.value());
+    static INDArray backwardOps(INDArray dy, INDArray xhat, INDArray rstd, INDArray gainValue) {
+        INDArray dxhat = dy.mulRowVector(gainValue);
         INDArray meanD = dxhat.mean(true, 1);
         INDArray meanDX = dxhat.mul(xhat).mean(true, 1);
-        return dxhat.subiColumnVector(meanD).subi(xhat.muliColumnVector(meanDX)).muliColumnVector(rstd);
+        return dxhat.subiColumnVector(meanD).subi(xhat.mulColumnVector(meanDX)).muliColumnVector(rstd);
     }
 }

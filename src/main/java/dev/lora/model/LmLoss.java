@@ -42,9 +42,8 @@ public final class LmLoss {
             int n = Math.min(CHUNK, rows.length - from);
             int[] chunkRows = java.util.Arrays.copyOfRange(rows, from, from + n);
             INDArray logits = Gemm.timesTransposed(Nd4j.pullRows(hidden, 1, chunkRows), head);
-            Chunk chunk = Loops.isDouble(logits) ? chunkOps(logits, targets, from, smoothing, dHidden != null)
-                    : chunkFused(logits, targets, from, smoothing, dHidden != null);
-            sum += chunk.loss();
+            Kernels.LossOut chunk = Kernels.active().lossRows(logits, targets, from, smoothing, dHidden != null);
+            sum += chunk.sum();
             if (dHidden != null) {
                 // The scale goes into the gemm's alpha.
                 INDArray dRows = Nd4j.createUninitialized(hidden.dataType(), new long[]{n, head.size(1)}, 'c');
@@ -57,19 +56,17 @@ public final class LmLoss {
     }
 
     /** A chunk's summed loss and, when asked for, dL/dlogits before the gradient scale. */
-    private record Chunk(double loss, INDArray dLogits) {
-    }
-
-    private static Chunk chunkFused(INDArray logits, int[] targets, int from, double smoothing, boolean gradient) {
+    /** The host kernels' loss rows: float32 fused in Java ({@link SmoothedCrossEntropy}), float64 as ND4J ops. */
+    static Kernels.LossOut hostRows(INDArray logits, int[] targets, int from, double smoothing, boolean gradient) {
+        if (Loops.isDouble(logits)) return rowsOps(logits, targets, from, smoothing, gradient);
         double[] rowLoss = new double[(int) logits.size(0)];
         SmoothedCrossEntropy.rows(logits, targets, from, smoothing, gradient, rowLoss);
         double sum = 0;
         for (double l : rowLoss) sum += l;
-        return new Chunk(sum, gradient ? logits : null);
+        return new Kernels.LossOut(sum, gradient ? logits : null);
     }
 
-    /** float64, the reference the float32 loop is tested against: ND4J's fused and stable log-softmax. */
-    private static Chunk chunkOps(INDArray logits, int[] targets, int from, double smoothing, boolean gradient) {
+    private static Kernels.LossOut rowsOps(INDArray logits, int[] targets, int from, double smoothing, boolean gradient) {
         int n = (int) logits.size(0);
         long vocab = logits.size(1);
         INDArray logp = Nd4j.getExecutioner().exec(new LogSoftMax(logits, logits))[0];
@@ -79,13 +76,13 @@ public final class LmLoss {
             double nll = -logp.getDouble(i, targets[from + i]);
             sum += (1 - smoothing) * nll - smoothing * meanLogp.getDouble(i);
         }
-        if (!gradient) return new Chunk(sum, null);
+        if (!gradient) return new Kernels.LossOut(sum, null);
         // softmax - (1 - e) * onehot - e / V
         INDArray d = Transforms.exp(logp, false).subi(smoothing / vocab);
         for (int i = 0; i < n; i++) {
             int t = targets[from + i];
             d.putScalar(i, t, d.getDouble(i, t) - (1 - smoothing));
         }
-        return new Chunk(sum, d);
+        return new Kernels.LossOut(sum, d);
     }
 }

@@ -146,7 +146,29 @@ public final class Loops {
      * (not exercised here: this machine has no GPU).
      */
     static void onHost(INDArray a) {
+        if (!HOST && !READING_RESULTS.get()) {
+            throw new IllegalStateException("host access to a " + a.shapeInfoToString().replace('\n', ' ')
+                    + " array with the nd4j kernels, which must keep the step on the device: a host loop was reached");
+        }
         Nd4j.getAffinityManager().ensureLocation(a, AffinityManager.Location.HOST);
+    }
+
+    /** Whether the active kernels work on host memory; if not, {@link #onHost} is an error outside {@link #readResults}. */
+    private static final boolean HOST = Kernels.active().onHost();
+    private static final ThreadLocal<Boolean> READING_RESULTS = ThreadLocal.withInitial(() -> false);
+
+    /**
+     * Runs {@code read} where host access is allowed with the nd4j kernels too: reading a step's results (the
+     * next-token logits a beam search ranks), which must come to the host once the step is done.
+     */
+    public static <T> T readResults(java.util.function.Supplier<T> read) {
+        boolean before = READING_RESULTS.get();
+        READING_RESULTS.set(true);
+        try {
+            return read.get();
+        } finally {
+            READING_RESULTS.set(before);
+        }
     }
 
     /** Call after a loop has written these arrays. */
@@ -164,6 +186,10 @@ public final class Loops {
 
     /** As {@link #toDoubleRows(INDArray)}, into {@code out}'s first rows (each as long as a row of the matrix). */
     public static double[][] toDoubleRows(INDArray matrix, double[][] out) {
+        return readResults(() -> toDoubleRowsOnHost(matrix, out));
+    }
+
+    private static double[][] toDoubleRowsOnHost(INDArray matrix, double[][] out) {
         INDArray m = dense(matrix);
         int rows = (int) m.size(0), cols = (int) m.size(1);
         if (isDouble(m)) {

@@ -1,0 +1,102 @@
+package dev.lora.model;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The two kernel implementations side by side on the same inputs. float64: each op's results agree within 1e-12
+ * of their scale (the same formulas, summed in other orders; float64 resolves 1e-16). Dropout masks: each
+ * implementation's are a function of the row seeds alone; the two draw from different generators, so their masks
+ * differ, and each keeps 1 - p of the entries.
+ */
+class KernelsTest {
+    private static final Kernels HOST = new HostKernels(), ND4J = new Nd4jKernels();
+
+    @Test
+    void geluAndItsBackward() {
+        INDArray x = random(1, 6, 40), dy = random(2, 6, 40);
+        Kernels.GeluOut h = HOST.gelu(x.dup()), n = ND4J.gelu(x.dup());
+        assertClose(n.y(), h.y());
+        assertClose(n.t(), h.t());
+        assertClose(ND4J.geluBackward(x, n.t(), dy.dup()), HOST.geluBackward(x, h.t(), dy.dup()));
+    }
+
+    @Test
+    void layerNormAndItsBackward() {
+        INDArray x = random(3, 5, 16), g = random(4, 1, 16), b = random(5, 1, 16), dy = random(6, 5, 16);
+        Kernels.LayerNormOut h = HOST.layerNorm(x, g, b, 1e-5), n = ND4J.layerNorm(x, g, b, 1e-5);
+        assertClose(n.y(), h.y());
+        assertClose(ND4J.layerNormBackward(dy, n.xhat(), n.rstd(), g), HOST.layerNormBackward(dy, h.xhat(), h.rstd(), g));
+    }
+
+    @Test
+    void causalSoftmaxAndItsBackward() {
+        INDArray scores = random(7, 2 * 3 * 5 * 5, 1).reshape(2, 3, 5, 5), dp = random(8, 2 * 3 * 5 * 5, 1).reshape(2, 3, 5, 5);
+        INDArray h = scores.dup('c'), n = scores.dup('c');
+        HOST.causalSoftmax(h, 0.5);
+        ND4J.causalSoftmax(n, 0.5);
+        assertClose(n, h);
+        assertThat(n.getDouble(0, 0, 1, 2)).as("a masked probability is exactly 0").isZero();
+        INDArray dh = dp.dup('c'), dn = dp.dup('c');
+        HOST.causalSoftmaxBackward(dh, h, 0.5);
+        ND4J.causalSoftmaxBackward(dn, n, 0.5);
+        assertClose(dn, dh);
+    }
+
+    @Test
+    void lossRowsWithLabelSmoothing() {
+        INDArray logits = random(9, 4, 30);
+        int[] targets = {0, 7, 3, 29, 12, 5};
+        Kernels.LossOut h = HOST.lossRows(logits.dup('c'), targets, 2, 0.1, true), n = ND4J.lossRows(logits.dup('c'), targets, 2, 0.1, true);
+        assertThat(n.sum()).isCloseTo(h.sum(), within(1e-12 * Math.abs(h.sum())));
+        assertClose(n.dLogits(), h.dLogits());
+    }
+
+    @Test
+    void bothDropoutMasksAreFunctionsOfTheRowSeedsAndKeepOneMinusP() {
+        long[] seeds = {11, 12, 13, 14, 15, 16, 17, 18}, reversed = {18, 17, 16, 15, 14, 13, 12, 11};
+        int features = 2000;
+        double p = 0.1;
+        for (Kernels k : new Kernels[]{HOST, ND4J}) {
+            INDArray m = k.dropoutMask(seeds, features, p, DataType.DOUBLE), r = k.dropoutMask(reversed, features, p, DataType.DOUBLE);
+            for (int row = 0; row < seeds.length; row++) {
+                assertThat(r.getRow(seeds.length - 1 - row)).as("%s: row %d's mask depends on its seed only", k.name(), row).isEqualTo(m.getRow(row));
+            }
+            double kept = m.gt(0).castTo(DataType.DOUBLE).meanNumber().doubleValue();
+            // 16,000 draws: the kept fraction's standard deviation is sqrt(0.9 * 0.1 / 16000) = 0.0024; 5 of them.
+            assertThat(kept).as("%s: kept fraction", k.name()).isCloseTo(1 - p, within(0.012));
+            assertThat(m.maxNumber().doubleValue()).isCloseTo(1 / (1 - p), within(1e-15));
+        }
+        INDArray h = HOST.dropoutMask(seeds, features, p, DataType.DOUBLE), n = ND4J.dropoutMask(seeds, features, p, DataType.DOUBLE);
+        double same = h.eq(n).castTo(DataType.DOUBLE).meanNumber().doubleValue();
+        // Independent masks agree where both keep or both drop: 0.9^2 + 0.1^2 = 0.82 of the entries, not all.
+        assertThat(same).as("host and nd4j masks agree on this fraction of entries").isCloseTo(0.82, within(0.02));
+    }
+
+    @Test
+    void theChoice() {
+        assertThat(Kernels.choose(null, true).name()).isEqualTo("host");
+        assertThat(Kernels.choose(" AUTO ", false).name()).isEqualTo("nd4j");
+        assertThat(Kernels.choose("nd4j", true).name()).isEqualTo("nd4j");
+        assertThatThrownBy(() -> Kernels.choose("gpu", true)).hasMessageStartingWith("LORA_KERNELS=gpu is not a kernel choice; use host, nd4j or auto");
+        assertThatThrownBy(() -> Kernels.choose("host", false)).hasMessageContaining("needs ND4J's CPU backend");
+    }
+
+    private static INDArray random(long seed, long rows, long cols) {
+        return Nd4j.rand(seed, new long[]{rows, cols}).castTo(DataType.DOUBLE).subi(0.5).muli(4);
+    }
+
+    private static void assertClose(INDArray got, INDArray want) {
+        assertThat(got.shape()).isEqualTo(want.shape());
+        double scale = want.amaxNumber().doubleValue(), diff = got.sub(want).amaxNumber().doubleValue();
+        assertThat(diff).as("max |nd4j - host| (scale %s, shape %s)", scale, Arrays.toString(want.shape())).isLessThanOrEqualTo(1e-12 * scale);
+    }
+}
