@@ -3,6 +3,8 @@ package dev.lora.model;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
@@ -47,7 +49,13 @@ public final class Gemm {
             throw new IllegalArgumentException("mixed types: " + a.dataType() + ", " + b.dataType() + ", " + c.dataType());
         checkShapes(a.size(0), a.size(1), transA, b.size(0), b.size(1), transB, c.size(0), c.size(1));
         Layout la = Layout.of(a), lb = Layout.of(b), lc = Layout.of(c);
-        if (!DIRECT || la == null || lb == null || lc == null || lc.flipped) {
+        if (!DIRECT) {
+            // ND4J's matmul op on the operands as they are (views included) and into c, with alpha and beta.
+            MMulTranspose t = MMulTranspose.builder().transposeA(transA).transposeB(transB).build();
+            Nd4j.exec(new Mmul(a, b, c, alpha, beta, t));
+            return;
+        }
+        if (la == null || lb == null || lc == null || lc.flipped) {
             INDArray r = Nd4j.gemm(a.dup('c'), b.dup('c'), transA, transB);
             c.assign(beta == 0 ? r.muli(alpha) : c.mul(beta).addi(r.muli(alpha)));
             return;
@@ -94,8 +102,11 @@ public final class Gemm {
                         + Arrays.toString(b.shape()) + " -> " + Arrays.toString(c.shape()));
         }
         Layout la = Layout.ofLast2(a), lb = Layout.ofLast2(b), lc = Layout.ofLast2(c);
-        if (!DIRECT || la == null || lb == null || lc == null || lc.flipped || a.dataType() != b.dataType()
-                || a.dataType() != c.dataType()) {
+        if (!DIRECT) {
+            Nd4j.matmul(a, b, c, transA, transB, false);
+            return;
+        }
+        if (la == null || lb == null || lc == null || lc.flipped || a.dataType() != b.dataType() || a.dataType() != c.dataType()) {
             c.assign(Nd4j.matmul(a, b, transA, transB, false));
             return;
         }

@@ -59,7 +59,7 @@ final class Nd4jKernels implements Kernels {
     public void causalSoftmax(INDArray scores, double scale) {
         long t = scores.size(scores.rank() - 1);
         INDArray rows = scores.reshape(scores.length() / (t * t), t, t);
-        rows.muli(scale).addi(mask(t, scores.dataType()).reshape(1, t, t).broadcast(rows.shape()));
+        rows.muli(scale).addi(mask(t, scores.dataType()));  // [T, T] broadcast over the leading dimension
         Nd4j.getExecutioner().exec(new SoftMax(rows, rows, 2));
     }
 
