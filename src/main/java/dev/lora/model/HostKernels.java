@@ -6,6 +6,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -61,6 +62,25 @@ final class HostKernels implements Kernels {
 
     @Override
     public boolean onHost() {
+        return true;
+    }
+
+    /** Each array's norm, summed as squares in float64. */
+    @Override
+    public double globalNorm(List<INDArray> arrays) {
+        double sq = 0;
+        for (INDArray a : arrays) {
+            double n = a.norm2Number().doubleValue();
+            sq += n * n;
+        }
+        return Math.sqrt(sq);
+    }
+
+    @Override
+    public boolean allFinite(List<INDArray> arrays) {
+        for (INDArray a : arrays) {
+            if (a.isNaN().any() || a.isInfinite().any()) return false;
+        }
         return true;
     }
 

@@ -64,6 +64,12 @@ public interface Kernels {
      */
     INDArray dropoutMask(long[] rowSeeds, int features, double p, DataType type);
 
+    /** sqrt of the sum of squares over all the arrays (the global gradient norm), read from the device once. */
+    double globalNorm(java.util.List<INDArray> arrays);
+
+    /** Whether every value of every array is finite, read from the device once. */
+    boolean allFinite(java.util.List<INDArray> arrays);
+
     /** The implementation this process uses. */
     static Kernels active() {
         return Choice.ACTIVE;

@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -81,7 +82,8 @@ final class Nd4jKernels implements Kernels {
         for (int i = 0; i < n; i++) at[i] = (int) (i * vocab + targets[from + i]);
         INDArray flat = logp.reshape(n * vocab, 1);
         INDArray picked = Nd4j.pullRows(flat, 1, at);
-        double sum = -(1 - smoothing) * picked.sumNumber().doubleValue() - smoothing * logp.mean(1).sumNumber().doubleValue();
+        // One read of the chunk's loss: -(1 - e) sum(picked) - e sum(row means).
+        double sum = picked.sum().muli(-(1 - smoothing)).subi(logp.mean(1).sum().muli(smoothing)).getDouble(0);
         if (!gradient) return new LossOut(sum, null);
         // softmax - (1 - e) * onehot - e / V
         INDArray d = Transforms.exp(logp, false).subi(smoothing / vocab);
@@ -98,6 +100,27 @@ final class Nd4jKernels implements Kernels {
     @Override
     public boolean onHost() {
         return false;
+    }
+
+    /** The squares summed on the device; one read. */
+    @Override
+    public double globalNorm(List<INDArray> arrays) {
+        INDArray sq = Nd4j.scalar(DataType.DOUBLE, 0.0);
+        for (INDArray a : arrays) {
+            INDArray n = a.norm2().castTo(DataType.DOUBLE);
+            sq.addi(n.muli(n));
+        }
+        return Math.sqrt(sq.getDouble(0));
+    }
+
+    /** NaN and infinity counted on the device; one read. */
+    @Override
+    public boolean allFinite(List<INDArray> arrays) {
+        INDArray bad = Nd4j.scalar(DataType.DOUBLE, 0.0);
+        for (INDArray a : arrays) {
+            bad.addi(a.isNaN().castTo(DataType.DOUBLE).sum()).addi(a.isInfinite().castTo(DataType.DOUBLE).sum());
+        }
+        return bad.getDouble(0) == 0;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.lora.train;
 
+import dev.lora.model.Kernels;
 import dev.lora.model.Param;
 
 import java.util.List;
@@ -11,12 +12,7 @@ final class Gradients {
 
     /** The global L2 norm over all gradients. */
     static double norm(List<Param> params) {
-        double sq = 0;
-        for (Param p : params) {
-            double n = p.grad().norm2Number().doubleValue();
-            sq += n * n;
-        }
-        return Math.sqrt(sq);
+        return Kernels.active().globalNorm(params.stream().map(Param::grad).toList());
     }
 
     /** torch.nn.utils.clip_grad_norm_: scale by min(1, max / (norm + 1e-6)); off when max is 0. */
@@ -28,10 +24,7 @@ final class Gradients {
 
     /** Whether every parameter value is finite (an update that overflowed leaves NaN or infinity behind). */
     static boolean valuesFinite(List<Param> params) {
-        for (Param p : params) {
-            if (p.value().isNaN().any() || p.value().isInfinite().any()) return false;
-        }
-        return true;
+        return Kernels.active().allFinite(params.stream().map(Param::value).toList());
     }
 
     static void zero(List<Param> params) {

@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Run by the nd4j-kernels test execution (pom.xml: LORA_KERNELS=nd4j), where {@link Loops} refuses host access to
  * an array outside {@link Loops#readResults}: a full training step (LoRA dropout on, trained biases, two
  * micro-batches, clipping, AdamW) and beam-search decoding with the key/value cache run without reaching a host
- * loop. What still crosses to the host: the step's scalar results (the loss per 256 loss rows, each gradient's
- * norm, the finite check) and each decoding step's logits, which the beam search ranks in Java.
+ * loop. What still crosses to the host: the step's scalar results (one read per 256 loss rows, one for the global
+ * gradient norm, one for the finite check) and each decoding step's logits, which the beam search ranks in Java.
  */
 class KernelGuardTest {
     private static final Gpt2Config CONFIG = TinyGpt2.config(50257, 24, 8, 2, 2);

@@ -61,6 +61,22 @@ class KernelsTest {
     }
 
     @Test
+    void globalNormAndTheFiniteCheck() {
+        java.util.List<INDArray> grads = java.util.List.of(random(10, 3, 7), random(11, 1, 5), random(12, 4, 4));
+        double h = HOST.globalNorm(grads), n = ND4J.globalNorm(grads);
+        assertThat(n).isCloseTo(h, within(1e-12 * h));
+        // By hand: the norm of [3, 4] and [12] is 13.
+        java.util.List<INDArray> byHand = java.util.List.of(Nd4j.createFromArray(3.0, 4.0), Nd4j.createFromArray(12.0));
+        assertThat(ND4J.globalNorm(byHand)).isEqualTo(13.0);
+        assertThat(HOST.globalNorm(byHand)).isEqualTo(13.0);
+        for (Kernels k : new Kernels[]{HOST, ND4J}) {
+            assertThat(k.allFinite(grads)).as(k.name()).isTrue();
+            assertThat(k.allFinite(java.util.List.of(grads.get(0), Nd4j.createFromArray(1.0, Double.NaN)))).as(k.name()).isFalse();
+            assertThat(k.allFinite(java.util.List.of(Nd4j.createFromArray(Double.NEGATIVE_INFINITY), grads.get(1)))).as(k.name()).isFalse();
+        }
+    }
+
+    @Test
     void bothDropoutMasksAreFunctionsOfTheRowSeedsAndKeepOneMinusP() {
         long[] seeds = {11, 12, 13, 14, 15, 16, 17, 18}, reversed = {18, 17, 16, 15, 14, 13, 12, 11};
         int features = 2000;
