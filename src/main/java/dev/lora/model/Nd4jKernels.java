@@ -25,6 +25,8 @@ final class Nd4jKernels implements Kernels {
     private static final double C = 0.044715;
     /** Additive causal masks [T, T] (0 on and below the diagonal, -inf above), per length and type; made once each. */
     private final Map<String, INDArray> masks = new ConcurrentHashMap<>();
+    /** A generator per thread for the dropout masks, so concurrent replicas (Spark's local executors) do not share one. */
+    private final ThreadLocal<Random> generators = ThreadLocal.withInitial(() -> Nd4j.getRandomFactory().getNewRandomInstance(0));
 
     @Override
     public String name() {
@@ -131,7 +133,7 @@ final class Nd4jKernels implements Kernels {
     @Override
     public INDArray dropoutMask(long[] rowSeeds, int features, double p, DataType type) {
         INDArray mask = Nd4j.createUninitialized(type, new long[]{rowSeeds.length, features}, 'c');
-        Random rng = Nd4j.getRandom();
+        Random rng = generators.get();
         for (int r = 0; r < rowSeeds.length; r++) {
             rng.setSeed(rowSeeds[r]);
             Nd4j.getExecutioner().exec(new BernoulliDistribution(mask.getRow(r), 1 - p), rng);
