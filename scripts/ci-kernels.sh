@@ -7,6 +7,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 tests='ForwardParityTest,GradientCheckTest,TrainParityTest,GenerationParityTest,MergeLogitsTest,CachedDecodingTest,ResumeTest,SparkTrainingTest'
+# The same parity suites on the nd4j kernels (LORA_KERNELS=nd4j: ND4J ops only, the GPU path), whose float32 sums
+# also run in each family's own order.
+nd4j_tests='ForwardParityTest,GradientCheckTest,TrainParityTest,GenerationParityTest,MergeLogitsTest,CachedDecodingTest,ResumeTest,KernelGuardTest'
 flags=$(grep -m1 '^flags' /proc/cpuinfo || true)
 vendor=$(grep -m1 '^vendor_id' /proc/cpuinfo || true)
 has() { for f in "$@"; do [[ " $flags " == *" $f "* ]] || return 1; done; }
@@ -20,13 +23,16 @@ mvn -q -B test-compile
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for family in "${families[@]}"; do
-  echo "ci-kernels: $family"
-  if ! OPENBLAS_CORETYPE=$family OPENBLAS_VERBOSE=2 mvn -B -q surefire:test -Dtest="$tests" >"$log" 2>&1; then
-    cat "$log"; echo "ci-kernels: parity tests FAILED under OPENBLAS_CORETYPE=$family"; exit 1
-  fi
-  ran=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -o 'Core: [A-Za-z0-9_]*' | sort -u | tr '\n' ' ')
-  if [ "$ran" != "Core: $family " ]; then
-    cat "$log"; echo "ci-kernels: asked for $family, OpenBLAS ran: ${ran:-nothing reported}"; exit 1
-  fi
+  for kernels in host nd4j; do
+    echo "ci-kernels: $family, $kernels kernels"
+    list=$tests; [ "$kernels" = nd4j ] && list=$nd4j_tests
+    if ! LORA_KERNELS=$kernels OPENBLAS_CORETYPE=$family OPENBLAS_VERBOSE=2 mvn -B -q surefire:test -Dtest="$list" >"$log" 2>&1; then
+      cat "$log"; echo "ci-kernels: parity tests FAILED under OPENBLAS_CORETYPE=$family with the $kernels kernels"; exit 1
+    fi
+    ran=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -o 'Core: [A-Za-z0-9_]*' | sort -u | tr '\n' ' ')
+    if [ "$ran" != "Core: $family " ]; then
+      cat "$log"; echo "ci-kernels: asked for $family, OpenBLAS ran: ${ran:-nothing reported}"; exit 1
+    fi
+  done
 done
-echo "ci-kernels: parity tests passed under ${families[*]}"
+echo "ci-kernels: parity tests passed under ${families[*]}, with the host and the nd4j kernels"

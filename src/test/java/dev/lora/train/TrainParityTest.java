@@ -30,9 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * `lora train` against PyTorch (scripts/reference/make_train_fixtures.py): six AdamW steps with warmup,
  * weight decay, label smoothing, gradient accumulation (with a short last group per epoch) and clipping,
- * from a given adapter with non-zero B. Losses and gradient norms within 1e-5 relative. Final tensors: float64
- * within 1e-9 of the tensor's largest magnitude; float32 against PyTorch's float64 run, within a multiple of
- * PyTorch's own float32 error there (see {@link #assertFloat32Close}).
+ * from a given adapter with non-zero B. float64: losses and gradient norms within 1e-5 relative, final tensors
+ * within 1e-9 of the tensor's largest magnitude. float32: losses, gradient norms and final tensors against
+ * PyTorch's float64 run, within a multiple of PyTorch's own float32 error there (see {@link #assertFloat32Close}).
  */
 class TrainParityTest {
 
@@ -58,14 +58,20 @@ class TrainParityTest {
         List<JsonNode> rows = TrainFixtures.metrics(out);
         JsonNode steps = expected.get("steps");
         assertThat(rows).hasSize(steps.size());
+        JsonNode exactSteps = reference64.get("steps");
         for (int i = 0; i < steps.size(); i++) {
             JsonNode want = steps.get(i), got = rows.get(i);
             assertThat(got.get("step").asInt()).isEqualTo(i + 1);
-            assertThat(got.get("loss").asDouble()).as("loss of step %d", i + 1)
-                    .isCloseTo(want.get("loss").asDouble(), org.assertj.core.data.Percentage.withPercentage(1e-3));
             assertThat(got.get("lr").asDouble()).as("lr of step %d", i + 1).isEqualTo(want.get("lr").asDouble());
-            assertThat(got.get("grad_norm").asDouble()).as("grad norm of step %d", i + 1)
-                    .isCloseTo(want.get("grad_norm").asDouble(), org.assertj.core.data.Percentage.withPercentage(1e-3));
+            for (String key : List.of("loss", "grad_norm")) {
+                double ours = got.get(key).asDouble();
+                if (dtype.equals("float64")) {
+                    assertThat(ours).as("%s of step %d", key, i + 1)
+                            .isCloseTo(want.get(key).asDouble(), org.assertj.core.data.Percentage.withPercentage(1e-3));
+                } else {
+                    assertFloat32StepClose(key + " of step " + (i + 1), ours, want.get(key).asDouble(), exactSteps.get(i).get(key).asDouble());
+                }
+            }
         }
 
         // The exact final values are in the last checkpoint's state.bin, in the order of LoraModel.trainable().
@@ -87,6 +93,19 @@ class TrainParityTest {
                 else assertFloat32Close(n, got, finals.get(n), reference64.get("final").get(n), n.endsWith("attn.c_attn.bias"));
             }
         }
+    }
+
+    /**
+     * A float32 step's loss or gradient norm against the exact (PyTorch float64) value, as the final tensors are
+     * held ({@link #assertFloat32Close}): within {@value #SPREAD_MULTIPLE} times PyTorch's own float32 error on that
+     * number, or 1e-6 relative where that error is smaller. (Against PyTorch's float32 number at 1e-5, the nd4j
+     * kernels under OpenBLAS's Sandybridge family failed by 1.05e-5 on a gradient norm where PyTorch's own float32
+     * run is 7.4e-6 from exact and ours was 3.1e-6.)
+     */
+    private static void assertFloat32StepClose(String what, double ours, double torch32, double torch64) {
+        double spread = Math.abs(torch32 - torch64), bound = Math.max(SPREAD_MULTIPLE * spread, 1e-6 * Math.abs(torch64));
+        assertThat(Math.abs(ours - torch64)).as("%s: |ours32 - torch64| (PyTorch's own float32 error %s)", what, spread)
+                .isLessThanOrEqualTo(bound);
     }
 
     private static List<LoraTarget> targets(JsonNode list) {
