@@ -7,7 +7,6 @@ import dev.lora.model.Gpt2Model;
 import org.nd4j.linalg.api.buffer.DataType;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntConsumer;
@@ -52,14 +51,7 @@ public interface EvalWorkers extends AutoCloseable {
 
             @Override
             public List<List<int[]>> decode(List<Generator.PromptBatch> batches, GenerationSettings s, IntConsumer progress) {
-                model.weights().layOutForDecoding();
-                List<List<int[]>> out = new ArrayList<>();
-                int done = 0;
-                for (Generator.PromptBatch b : batches) {
-                    out.add(Generator.decode(model, b, s));
-                    progress.accept(done += b.ids().length);
-                }
-                return out;
+                return Generator.decodeAll(model, batches, s, progress);
             }
 
             @Override

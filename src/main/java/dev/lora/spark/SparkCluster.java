@@ -8,8 +8,11 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -111,6 +114,31 @@ public final class SparkCluster {
                     + "; its master's and workers' logs say why (e.g. executors that could not start)", e);
         }
         return new IllegalStateException("Spark job for " + what + " failed: " + rootMessage(e), e);
+    }
+
+    /** Runs a Spark job for {@code what}, its failure explained as {@link #explain} does. */
+    static <T> T job(JavaSparkContext spark, String what, Callable<T> job) {
+        try {
+            return job.call();
+        } catch (Exception e) { // Spark throws its checked SparkException undeclared
+            throw explain(spark, what, e);
+        }
+    }
+
+    /** Stops the context; for a local master its executors were this JVM's threads, and their models go with it. */
+    static void stop(JavaSparkContext spark) {
+        boolean local = spark.isLocal();
+        spark.stop();
+        if (local) Replicas.clear();
+    }
+
+    /**
+     * The base model as executors should find it: {@code override} (--spark-model) when given; else the driver's
+     * folder when the user named a folder (absolute: executors have other working folders); else the hub id.
+     */
+    static String executorModel(String override, String named, Path resolved) {
+        if (override != null) return override;
+        return Files.isDirectory(Path.of(named)) ? resolved.toAbsolutePath().toString() : named;
     }
 
     /** The innermost cause's message, its first line only (Spark appends stack traces to some messages). */

@@ -14,12 +14,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.nd4j.linalg.api.buffer.DataType;
 
 import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.function.IntConsumer;
 
 /**
@@ -56,9 +54,8 @@ public final class SparkEvaluation implements EvalWorkers {
         return m -> {
             // Read here too, so a bad adapter is one line from the driver rather than a failed job.
             m.adapter().ifPresent(AdapterReader::read);
-            String model = executorModel != null ? executorModel
-                    : Files.isDirectory(Path.of(m.name())) ? m.dir().toAbsolutePath().toString() : m.name();
-            Spec spec = new Spec(model, m.adapter().map(a -> a.toAbsolutePath().toString()).orElse(null), m.dtype(),
+            Spec spec = new Spec(SparkCluster.executorModel(executorModel, m.name(), m.dir()),
+                    m.adapter().map(a -> a.toAbsolutePath().toString()).orElse(null), m.dtype(),
                     Gpt2Loader.readConfig(m.dir()).toString(), m.checkWeights());
             return new SparkEvaluation(SparkCluster.connect(master, "lora eval"), spec);
         };
@@ -68,7 +65,7 @@ public final class SparkEvaluation implements EvalWorkers {
     public List<DatasetLoss.BatchLoss> losses(List<List<Example>> batches) {
         List<ArrayList<Example>> work = batches.stream().map(ArrayList::new).toList();
         Spec s = spec;
-        return job("the loss", () -> spark.parallelize(work, Math.max(1, Math.min(tasks, work.size())))
+        return SparkCluster.job(spark, "the loss", () -> spark.parallelize(work, Math.max(1, Math.min(tasks, work.size())))
                 .map(b -> {
                     try (Replicas.Lease<Gpt2Model> lease = Replicas.borrow(s, Spec::load)) {
                         return DatasetLoss.ofBatch(lease.model(), b);
@@ -84,7 +81,7 @@ public final class SparkEvaluation implements EvalWorkers {
         // A job per round of one batch per task, so progress shows between rounds.
         for (int from = 0; from < batches.size(); from += tasks) {
             List<Generator.PromptBatch> round = batches.subList(from, Math.min(batches.size(), from + tasks));
-            List<ArrayList<int[]>> outputs = job("decoding", () -> spark.parallelize(new ArrayList<>(round), round.size())
+            List<ArrayList<int[]>> outputs = SparkCluster.job(spark, "decoding", () -> spark.parallelize(new ArrayList<>(round), round.size())
                     .map(b -> {
                         try (Replicas.Lease<Gpt2Model> lease = Replicas.borrow(s, Spec::load)) {
                             // As in one process: the loss ran on the weights as loaded, decoding on this layout (each
@@ -100,18 +97,8 @@ public final class SparkEvaluation implements EvalWorkers {
         return out;
     }
 
-    private <T> T job(String what, Callable<T> job) {
-        try {
-            return job.call();
-        } catch (Exception e) { // Spark throws its checked SparkException undeclared
-            throw SparkCluster.explain(spark, what, e);
-        }
-    }
-
     @Override
     public void close() {
-        boolean local = spark.isLocal();
-        spark.stop();
-        if (local) Replicas.clear();
+        SparkCluster.stop(spark);
     }
 }

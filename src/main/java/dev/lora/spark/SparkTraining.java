@@ -9,9 +9,8 @@ import dev.lora.train.StepWorkers;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nd4j.linalg.api.buffer.DataType;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -41,8 +40,8 @@ public final class SparkTraining implements StepWorkers {
         this.run = run;
         Gpt2Config geometry = run.model().model().config();
         DataType dtype = run.model().model().dtype();
-        this.spec = ReplicaSpec.of(executorModel != null ? executorModel : executorModel(run), dtype, geometry, run.model().settings(), run.config().train().labelSmoothing(),
-                run.config().train().seed());
+        this.spec = ReplicaSpec.of(SparkCluster.executorModel(executorModel, run.config().model(), run.modelDir()), dtype, geometry,
+                run.model().settings(), run.config().train().labelSmoothing(), run.config().train().seed());
         this.tasks = Math.max(1, spark.defaultParallelism());
         this.failOnce = failOnce;
     }
@@ -57,17 +56,10 @@ public final class SparkTraining implements StepWorkers {
                 executorModel, failOnce);
     }
 
-    /** The driver's model folder when the config names a folder (absolute: executors have other working folders), else the hub id. */
-    static String executorModel(StepWorkers.Run run) {
-        String model = run.config().model();
-        return Files.isDirectory(Path.of(model)) ? run.modelDir().toAbsolutePath().toString() : model;
-    }
-
     @Override
     public StepRunner.Contribution contribute(long step, List<MicroBatch> microBatches) {
         List<Param> trainable = run.model().trainable();
-        List<String> names = trainable.stream().map(Param::name).toList();
-        List<Values> values = trainable.stream().map(p -> Values.of(p.value())).toList();
+        AdapterValues adapter = AdapterValues.of(trainable);
         List<StepTask> work = new ArrayList<>();
         for (int t = 0; t < tasks; t++) {
             List<StepTask.ShardData> shards = new ArrayList<>();
@@ -75,20 +67,15 @@ public final class SparkTraining implements StepWorkers {
                 int n = m.examples().size(), from = (int) ((long) n * t / tasks), to = (int) ((long) n * (t + 1) / tasks);
                 if (from == to) continue;
                 int lossTokens = m.examples().stream().mapToInt(Example::lossTokens).sum();
-                shards.add(StepTask.ShardData.of(m.examples().subList(from, to), java.util.Arrays.copyOfRange(m.indices(), from, to),
-                        lossTokens));
+                shards.add(StepTask.ShardData.of(m.examples().subList(from, to), Arrays.copyOfRange(m.indices(), from, to), lossTokens));
             }
             boolean fail = failOnce != null && failOnce.step() == step + 1 && failOnce.task() == work.size();
             if (!shards.isEmpty()) {
-                work.add(new StepTask(spec, step, microBatches.size(), names, values, new ArrayList<>(shards), fail));
+                work.add(new StepTask(spec, step, microBatches.size(), adapter, new ArrayList<>(shards), fail));
             }
         }
-        List<StepTask.Part> parts;
-        try {
-            parts = spark.parallelize(work, work.size()).map(StepTask::run).collect();
-        } catch (Exception e) { // Spark throws its checked SparkException undeclared
-            throw SparkCluster.explain(spark, "step " + (step + 1), e);
-        }
+        List<StepTask.Part> parts = SparkCluster.job(spark, "step " + (step + 1),
+                () -> spark.parallelize(work, work.size()).map(StepTask::run).collect());
         // Task order, whatever order the tasks finished in: the sum is the same every run.
         StepRunner.Contribution total = new StepRunner.Contribution(0, 0);
         for (StepTask.Part part : parts) {
@@ -101,22 +88,19 @@ public final class SparkTraining implements StepWorkers {
     /** The validation loss: DatasetLoss's batches split into contiguous runs, one per task, summed in batch order. */
     @Override
     public DatasetLoss.Result loss(List<Example> examples, int batchSize) {
-        List<Param> trainable = run.model().trainable();
-        List<String> names = trainable.stream().map(Param::name).toList();
-        List<Values> values = trainable.stream().map(p -> Values.of(p.value())).toList();
+        AdapterValues adapter = AdapterValues.of(run.model().trainable());
         List<List<Example>> batches = DatasetLoss.batches(examples, batchSize);
         List<LossTask> work = new ArrayList<>();
         int n = Math.min(tasks, batches.size());
         for (int t = 0; t < n; t++) {
             List<ArrayList<Example>> part = new ArrayList<>();
             for (List<Example> b : batches.subList(batches.size() * t / n, batches.size() * (t + 1) / n)) part.add(new ArrayList<>(b));
-            work.add(new LossTask(spec, names, values, part));
+            work.add(new LossTask(spec, adapter, part));
         }
         List<DatasetLoss.BatchLoss> parts = new ArrayList<>();
-        try {
-            if (!work.isEmpty()) spark.parallelize(work, work.size()).map(LossTask::run).collect().forEach(parts::addAll);
-        } catch (Exception e) { // Spark throws its checked SparkException undeclared
-            throw SparkCluster.explain(spark, "the validation loss", e);
+        if (!work.isEmpty()) {
+            SparkCluster.job(spark, "the validation loss", () -> spark.parallelize(work, work.size()).map(LossTask::run).collect())
+                    .forEach(parts::addAll);
         }
         return DatasetLoss.combine(parts, examples.size());
     }
@@ -128,8 +112,6 @@ public final class SparkTraining implements StepWorkers {
 
     @Override
     public void close() {
-        boolean local = spark.isLocal();
-        spark.stop();
-        if (local) Replicas.clear(); // the executors were this JVM's threads: their models go with the context
+        SparkCluster.stop(spark);
     }
 }

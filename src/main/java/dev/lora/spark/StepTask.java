@@ -19,11 +19,11 @@ import java.util.List;
  *
  * @param shards           per micro-batch this task has examples of: those examples and the micro-batch's loss tokens
  * @param microBatches     micro-batches in the whole step (the step's mean is over them)
- * @param params           the trainable parameters' names and current values, in the driver's order
+ * @param adapter          the driver's trainable tensors, their current values
  * @param failFirstAttempt a test's injected failure: the first attempt of this task throws
  */
-record StepTask(ReplicaSpec spec, long step, int microBatches, List<String> names,
-                List<Values> params, List<ShardData> shards, boolean failFirstAttempt) implements Serializable {
+record StepTask(ReplicaSpec spec, long step, int microBatches, AdapterValues adapter, List<ShardData> shards,
+                boolean failFirstAttempt) implements Serializable {
 
     /** Examples of one micro-batch: their tokens, where each completion starts, their indices in the data. */
     record ShardData(int[][] tokens, int[] completionStarts, int[] keys, int microBatchLossTokens) implements Serializable {
@@ -51,27 +51,12 @@ record StepTask(ReplicaSpec spec, long step, int microBatches, List<String> name
         }
         try (Replicas.Lease<Replica> lease = replica(spec)) {
             LoraModel model = lease.model().model;
-            List<Param> trainable = model.trainable();
-            assign(model, names, params);
+            adapter.assignTo(model);
             List<StepRunner.Shard> work = shards.stream().map(ShardData::shard).toList();
             StepRunner.Contribution c = lease.model().runner.contributeAlone(step, work, microBatches);
             List<Values> grads = new ArrayList<>();
-            for (Param p : trainable) grads.add(Values.of(p.grad()));
+            for (Param p : model.trainable()) grads.add(Values.of(p.grad()));
             return new Part(c.loss(), c.tokens(), grads);
-        }
-    }
-
-    /** Gives the replica the driver's adapter values (and zero gradients); the names must be the replica's, in order. */
-    static void assign(LoraModel model, List<String> names, List<Values> values) {
-        List<Param> trainable = model.trainable();
-        if (trainable.size() != names.size()) {
-            throw new IllegalStateException("replica has " + trainable.size() + " trainable tensors, the driver " + names.size());
-        }
-        for (int i = 0; i < trainable.size(); i++) {
-            Param p = trainable.get(i);
-            if (!p.name().equals(names.get(i))) throw new IllegalStateException("replica's tensor " + i + " is " + p.name() + ", the driver's " + names.get(i));
-            p.value().assign(values.get(i).toArray());
-            p.zeroGrad();
         }
     }
 

@@ -241,8 +241,8 @@ public final class Trainer {
         try (StepWorkers steps = workers.open(new StepWorkers.Run(config, in.modelDir(), model, runner));
              MetricsLog metrics = new MetricsLog(output.resolve("metrics.jsonl"), start);
              TaskProgress progress = new TaskProgress("step", start, total, ts.logEvery(), TaskProgress.isTerminal())) {
+            LOG.info("Steps run in {}", steps.describe());
             for (long step = start; step < total; step++) {
-                if (step == start) LOG.info("Steps run in {}", steps.describe());
                 ObjectNode row = trainStep(runner, steps, order, train, step, schedule.at(step));
                 long done = step + 1;
                 boolean last = done == total;

@@ -31,15 +31,22 @@ public final class Generator {
      */
     public static List<int[]> generate(Gpt2Model model, List<int[]> prompts, GenerationSettings s, IntConsumer progress) {
         List<PromptBatch> plan = plan(model.config(), prompts, s);
+        return place(prompts.size(), plan, decodeAll(model, plan, s, progress));
+    }
+
+    /**
+     * Every batch's outputs, in batch order, on this model (its weights laid out for decoding first); after each
+     * batch {@code progress} receives the number of prompts done so far.
+     */
+    public static List<List<int[]>> decodeAll(Gpt2Model model, List<PromptBatch> batches, GenerationSettings s, IntConsumer progress) {
         model.weights().layOutForDecoding();
         List<List<int[]>> outputs = new ArrayList<>();
         int done = 0;
-        for (PromptBatch b : plan) {
+        for (PromptBatch b : batches) {
             outputs.add(decode(model, b, s));
-            done += b.ids().length;
-            progress.accept(done);
+            progress.accept(done += b.ids().length);
         }
-        return place(prompts.size(), plan, outputs);
+        return outputs;
     }
 
     /**
