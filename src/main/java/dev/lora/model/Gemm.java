@@ -21,7 +21,7 @@ import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
  * matrix, accumulated into with beta: BLAS takes strides and scaling, so no operand is copied and no separate
  * pass scales or adds the product. Through ND4J a column-major weight cost a copy per call and the result
  * followed the weight's layout; column blocks had to be copied out first. The nd4j kernels (any backend but the
- * CPU one, or LORA_KERNELS=nd4j) go through {@link Nd4j#gemm} and {@link Nd4j#matmul}.
+ * CPU one, or LORA_KERNELS=nd4j) go through ND4J's matmul op ({@link Mmul}, {@link Nd4j#matmul}) on the same views.
  */
 public final class Gemm {
     private static final boolean DIRECT = Kernels.active().onHost();

@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -65,10 +66,10 @@ public interface Kernels {
     INDArray dropoutMask(long[] rowSeeds, int features, double p, DataType type);
 
     /** sqrt of the sum of squares over all the arrays (the global gradient norm), read from the device once. */
-    double globalNorm(java.util.List<INDArray> arrays);
+    double globalNorm(List<INDArray> arrays);
 
     /** Whether every value of every array is finite, read from the device once. */
-    boolean allFinite(java.util.List<INDArray> arrays);
+    boolean allFinite(List<INDArray> arrays);
 
     /** The implementation this process uses. */
     static Kernels active() {

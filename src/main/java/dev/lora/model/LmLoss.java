@@ -55,7 +55,6 @@ public final class LmLoss {
         return new Result(sum, rows.length, dHidden);
     }
 
-    /** A chunk's summed loss and, when asked for, dL/dlogits before the gradient scale. */
     /** The host kernels' loss rows: float32 fused in Java ({@link SmoothedCrossEntropy}), float64 as ND4J ops. */
     static Kernels.LossOut hostRows(INDArray logits, int[] targets, int from, double smoothing, boolean gradient) {
         if (Loops.isDouble(logits)) return rowsOps(logits, targets, from, smoothing, gradient);
@@ -66,23 +65,23 @@ public final class LmLoss {
         return new Kernels.LossOut(sum, gradient ? logits : null);
     }
 
-    private static Kernels.LossOut rowsOps(INDArray logits, int[] targets, int from, double smoothing, boolean gradient) {
+    /**
+     * Loss rows as ND4J ops only: the nd4j kernels' form for both types, and the host kernels' for float64.
+     * log_softmax, the targets' entries gathered from the flattened rows, one read of the chunk's loss, and the
+     * gradient softmax - (1 - e) onehot - e / V with the onehot part scatter-added.
+     */
+    static Kernels.LossOut rowsOps(INDArray logits, int[] targets, int from, double smoothing, boolean gradient) {
         int n = (int) logits.size(0);
         long vocab = logits.size(1);
         INDArray logp = Nd4j.getExecutioner().exec(new LogSoftMax(logits, logits))[0];
-        INDArray meanLogp = logp.mean(true, 1);
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            double nll = -logp.getDouble(i, targets[from + i]);
-            sum += (1 - smoothing) * nll - smoothing * meanLogp.getDouble(i);
-        }
+        int[] at = new int[n];
+        for (int i = 0; i < n; i++) at[i] = (int) (i * vocab + targets[from + i]);
+        INDArray picked = Nd4j.pullRows(logp.reshape(n * vocab, 1), 1, at);
+        double sum = picked.sum().muli(-(1 - smoothing)).subi(logp.mean(1).sum().muli(smoothing)).getDouble(0);
         if (!gradient) return new Kernels.LossOut(sum, null);
-        // softmax - (1 - e) * onehot - e / V
         INDArray d = Transforms.exp(logp, false).subi(smoothing / vocab);
-        for (int i = 0; i < n; i++) {
-            int t = targets[from + i];
-            d.putScalar(i, t, d.getDouble(i, t) - (1 - smoothing));
-        }
-        return new Kernels.LossOut(sum, d);
+        INDArray updates = Nd4j.valueArrayOf(new long[]{n, 1}, -(1 - smoothing), d.dataType());
+        INDArray scattered = Nd4j.getExecutioner().exec(new ScatterAdd(d.reshape(n * vocab, 1), Nd4j.createFromArray(at), updates))[0];
+        return new Kernels.LossOut(sum, scattered.reshape(n, vocab));
     }
 }

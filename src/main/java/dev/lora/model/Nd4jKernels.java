@@ -3,8 +3,6 @@ package dev.lora.model;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.LogSoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.api.rng.Random;
@@ -76,22 +74,7 @@ final class Nd4jKernels implements Kernels {
 
     @Override
     public LossOut lossRows(INDArray logits, int[] targets, int from, double smoothing, boolean gradient) {
-        int n = (int) logits.size(0);
-        long vocab = logits.size(1);
-        INDArray logp = Nd4j.getExecutioner().exec(new LogSoftMax(logits, logits))[0];
-        // The target entries, as positions in the flattened [n * V] rows.
-        int[] at = new int[n];
-        for (int i = 0; i < n; i++) at[i] = (int) (i * vocab + targets[from + i]);
-        INDArray flat = logp.reshape(n * vocab, 1);
-        INDArray picked = Nd4j.pullRows(flat, 1, at);
-        // One read of the chunk's loss: -(1 - e) sum(picked) - e sum(row means).
-        double sum = picked.sum().muli(-(1 - smoothing)).subi(logp.mean(1).sum().muli(smoothing)).getDouble(0);
-        if (!gradient) return new LossOut(sum, null);
-        // softmax - (1 - e) * onehot - e / V
-        INDArray d = Transforms.exp(logp, false).subi(smoothing / vocab);
-        INDArray updates = Nd4j.valueArrayOf(new long[]{n, 1}, -(1 - smoothing), d.dataType());
-        INDArray scattered = Nd4j.getExecutioner().exec(new ScatterAdd(d.reshape(n * vocab, 1), Nd4j.createFromArray(at), updates))[0];
-        return new LossOut(sum, scattered.reshape(n, vocab));
+        return LmLoss.rowsOps(logits, targets, from, smoothing, gradient);
     }
 
     @Override

@@ -55,9 +55,24 @@ class KernelsTest {
     void lossRowsWithLabelSmoothing() {
         INDArray logits = random(9, 4, 30);
         int[] targets = {0, 7, 3, 29, 12, 5};
-        Kernels.LossOut h = HOST.lossRows(logits.dup('c'), targets, 2, 0.1, true), n = ND4J.lossRows(logits.dup('c'), targets, 2, 0.1, true);
-        assertThat(n.sum()).isCloseTo(h.sum(), within(1e-12 * Math.abs(h.sum())));
-        assertClose(n.dLogits(), h.dLogits());
+        // Both kernels compute float64 loss rows with the same ND4J ops (LmLoss.rowsOps), so they are held to an
+        // independent reference: the definition in plain Java. Row i: lse = log sum exp; loss (1 - e)(lse - x_t) +
+        // e (lse - mean x); gradient softmax - e / V, minus (1 - e) at the target.
+        double e = 0.1, sum = 0;
+        double[][] x = logits.toDoubleMatrix(), want = new double[4][30];
+        for (int i = 0; i < 4; i++) {
+            double max = Arrays.stream(x[i]).max().orElseThrow(), z = 0, mean = Arrays.stream(x[i]).average().orElseThrow();
+            for (double v : x[i]) z += Math.exp(v - max);
+            double lse = max + Math.log(z);
+            int t = targets[2 + i];
+            sum += (1 - e) * (lse - x[i][t]) + e * (lse - mean);
+            for (int j = 0; j < 30; j++) want[i][j] = Math.exp(x[i][j] - lse) - e / 30 - (j == t ? 1 - e : 0);
+        }
+        for (Kernels k : new Kernels[]{HOST, ND4J}) {
+            Kernels.LossOut out = k.lossRows(logits.dup('c'), targets, 2, e, true);
+            assertThat(out.sum()).as(k.name()).isCloseTo(sum, within(1e-12 * Math.abs(sum)));
+            assertClose(out.dLogits(), Nd4j.createFromArray(want));
+        }
     }
 
     @Test
