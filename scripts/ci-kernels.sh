@@ -6,10 +6,10 @@
 # OPENBLAS_VERBOSE's "Core:" line that the family asked for is the one that ran.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-tests='ForwardParityTest,GradientCheckTest,TrainParityTest,GenerationParityTest,MergeLogitsTest,CachedDecodingTest,ResumeTest,SparkTrainingTest'
+tests='ForwardParityTest,GradientCheckTest,TrainParityTest,GenerationParityTest,MergeLogitsTest,CachedDecodingTest,ResumeTest,SparkTrainingTest,BothKernelsTest'
 # The same parity suites on the nd4j kernels (LORA_KERNELS=nd4j: ND4J ops only, the GPU path), whose float32 sums
 # also run in each family's own order.
-nd4j_tests='ForwardParityTest,GradientCheckTest,TrainParityTest,GenerationParityTest,MergeLogitsTest,CachedDecodingTest,ResumeTest,KernelGuardTest'
+nd4j_tests='ForwardParityTest,GradientCheckTest,TrainParityTest,GenerationParityTest,MergeLogitsTest,CachedDecodingTest,ResumeTest'
 flags=$(grep -m1 '^flags' /proc/cpuinfo || true)
 vendor=$(grep -m1 '^vendor_id' /proc/cpuinfo || true)
 has() { for f in "$@"; do [[ " $flags " == *" $f "* ]] || return 1; done; }

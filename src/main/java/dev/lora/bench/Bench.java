@@ -10,7 +10,6 @@ import dev.lora.data.Batch;
 import dev.lora.data.Example;
 import dev.lora.lora.LoraModel;
 import dev.lora.model.Gpt2Config;
-import dev.lora.model.Kernels;
 import dev.lora.model.Gpt2Weights;
 import dev.lora.model.Param;
 import dev.lora.train.AdamW;
@@ -87,7 +86,7 @@ public final class Bench {
         double tokensPerSecond = o.data().isPresent() ? realTokens / Arrays.stream(seconds).sum() : (double) o.batch() * o.seq() / median;
         ObjectNode out = new ObjectMapper().createObjectNode();
         out.put("impl", "lora-java");
-        out.put("kernels", Kernels.active().name());
+        out.put("kernels", model.model().kernels().name());
         out.put("preset", o.preset().id());
         out.put("n_layer", config.nLayer());
         out.put("n_embd", config.nEmbd());

@@ -1,7 +1,7 @@
 package dev.lora.cli;
 
-import dev.lora.io.InputError;
-import dev.lora.model.Kernels;
+import dev.lora.model.KernelChoice;
+import dev.lora.model.kernels.Kernels;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.LoggerFactory;
 
@@ -25,14 +25,9 @@ final class ComputeBackend {
         }
     }
 
-    /** The process's kernels; a bad LORA_KERNELS is an InputError (one line, exit 2), not an initialiser's failure. */
+    /** The kernels LORA_KERNELS chooses; a bad value is an InputError (one line, exit 2). */
     private static Kernels kernels() {
-        try {
-            return Kernels.active();
-        } catch (ExceptionInInitializerError e) {
-            if (e.getCause() instanceof InputError ie) throw ie;
-            throw e;
-        }
+        return KernelChoice.fromEnvironment();
     }
 
     static void start(boolean verbose, boolean debug) {

@@ -8,6 +8,7 @@ import dev.lora.model.Embedding;
 import dev.lora.model.Linear;
 import dev.lora.model.Param;
 import dev.lora.model.TokenEmbedding;
+import dev.lora.model.kernels.Kernels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -28,14 +29,17 @@ final class LoraAdapters implements Adapters {
     private final DataType dtype;
     private final BiFunction<String, long[], INDArray> source;
     private final LoraDropout dropout;
+    private final Kernels kernels;
     private final Map<String, Param> params = new LinkedHashMap<>();
     private final List<String> adaptedModules = new ArrayList<>();
 
-    LoraAdapters(LoraSettings settings, DataType dtype, LoraDropout dropout, BiFunction<String, long[], INDArray> source) {
+    LoraAdapters(LoraSettings settings, DataType dtype, LoraDropout dropout, BiFunction<String, long[], INDArray> source,
+                 Kernels kernels) {
         this.settings = settings;
         this.dtype = dtype;
         this.dropout = dropout;
         this.source = source;
+        this.kernels = kernels;
     }
 
     Map<String, Param> params() {
@@ -75,7 +79,7 @@ final class LoraAdapters implements Adapters {
         long vocab = base.weight().value().size(0), width = base.weight().value().size(1);
         Param a = param(LoraKeys.a(LoraKeys.WTE), settings.r(), vocab);
         Param b = param(LoraKeys.b(LoraKeys.WTE), width, settings.r());
-        return new LoraEmbedding(base, a, b, settings.scaling());
+        return new LoraEmbedding(base, a, b, settings.scaling(), kernels);
     }
 
     /** Enabled slices of the fused q/k/v projection, in q, k, v order (loralib's enable_lora). */

@@ -1,7 +1,7 @@
 package dev.lora.lora;
 
-import dev.lora.model.Gemm;
 import dev.lora.model.Param;
+import dev.lora.model.kernels.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -12,11 +12,13 @@ import org.nd4j.linalg.factory.Nd4j;
 final class LoraDown {
     private final Param a;
     private final LoraDropout dropout;
+    private final Kernels kernels;
     private INDArray input, mask;
 
-    LoraDown(Param a, LoraDropout dropout) {
+    LoraDown(Param a, LoraDropout dropout, Kernels kernels) {
         this.a = a;
         this.dropout = dropout;
+        this.kernels = kernels;
     }
 
     /** dropout(x) A^T, [N, rows of A]. */
@@ -27,17 +29,17 @@ final class LoraDown {
             input = in;
             mask = dropped.mask();
         }
-        return Gemm.timesTransposed(in, a.value());
+        return kernels.timesTransposed(in, a.value());
     }
 
     /** Accumulates dA from dL/d(down) and adds the branch's contribution to dL/dx into {@code dx}. */
     void backward(INDArray dDown, INDArray dx) {
-        Gemm.product(1, dDown, true, input, false, 1, a.grad());
+        kernels.gemm(1, dDown, true, input, false, 1, a.grad());
         if (mask == null) {
-            Gemm.product(1, dDown, false, a.value(), false, 1, dx);
+            kernels.gemm(1, dDown, false, a.value(), false, 1, dx);
         } else {
             INDArray dIn = Nd4j.createUninitialized(dx.dataType(), dx.shape(), 'c');
-            Gemm.product(1, dDown, false, a.value(), false, 0, dIn);
+            kernels.gemm(1, dDown, false, a.value(), false, 0, dIn);
             dx.addi(dIn.muli(mask));
         }
         input = mask = null;

@@ -1,6 +1,6 @@
 package dev.lora.lora;
 
-import dev.lora.model.Kernels;
+import dev.lora.model.kernels.Kernels;
 import dev.lora.model.Sequences;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -14,14 +14,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class LoraDropout {
     private final double p;
+    private final Kernels kernels;
     private long stepSeed;
     private int[] keys;
     private Sequences seqs;
     private int[] sequenceOfRow;
     private long calls;
 
-    public LoraDropout(double p) {
+    public LoraDropout(double p, Kernels kernels) {
         this.p = p;
+        this.kernels = kernels;
     }
 
     /**
@@ -64,7 +66,7 @@ public final class LoraDropout {
             int s = sequenceOfRow[r];
             rowSeeds[r] = Seeds.mix(callSeed, keys[s], r - seqs.offset(s));
         }
-        INDArray mask = Kernels.active().dropoutMask(rowSeeds, (int) features, p, x.dataType());
+        INDArray mask = kernels.dropoutMask(rowSeeds, (int) features, p, x.dataType());
         return new Dropped(x.mul(mask), mask);
     }
 }

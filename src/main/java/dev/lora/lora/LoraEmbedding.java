@@ -3,6 +3,7 @@ package dev.lora.lora;
 import dev.lora.model.Embedding;
 import dev.lora.model.Param;
 import dev.lora.model.TokenEmbedding;
+import dev.lora.model.kernels.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -15,14 +16,16 @@ final class LoraEmbedding implements TokenEmbedding {
     private final Param a;
     private final Param b;
     private final double scaling;
+    private final Kernels kernels;
     private int[] ids;
     private INDArray picked;
 
-    LoraEmbedding(Embedding base, Param a, Param b, double scaling) {
+    LoraEmbedding(Embedding base, Param a, Param b, double scaling, Kernels kernels) {
         this.base = base;
         this.a = a;
         this.b = b;
         this.scaling = scaling;
+        this.kernels = kernels;
     }
 
     @Override
@@ -33,13 +36,15 @@ final class LoraEmbedding implements TokenEmbedding {
             ids = tokenIds;
             picked = aRows;
         }
-        return rows.addi(Nd4j.gemm(aRows, b.value(), false, true).muli(scaling));
+        kernels.gemm(scaling, aRows, false, b.value(), true, 1, rows);
+        return rows;
     }
 
     @Override
     public void backward(INDArray dRows) {
-        b.grad().addi(Nd4j.gemm(dRows, picked, true, false).muli(scaling));
-        INDArray dPicked = Nd4j.gemm(dRows, b.value(), false, false).muli(scaling);
+        kernels.gemm(scaling, dRows, true, picked, false, 1, b.grad());
+        INDArray dPicked = Nd4j.createUninitialized(dRows.dataType(), new long[]{dRows.size(0), b.value().size(1)}, 'c');
+        kernels.gemm(scaling, dRows, false, b.value(), false, 0, dPicked);
         INDArray gradA = a.grad();
         for (int n = 0; n < ids.length; n++) {
             gradA.getColumn(ids[n]).addi(dPicked.getRow(n));

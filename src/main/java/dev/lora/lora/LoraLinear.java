@@ -1,7 +1,6 @@
 package dev.lora.lora;
 
 import dev.lora.model.Conv1D;
-import dev.lora.model.Gemm;
 import dev.lora.model.Linear;
 import dev.lora.model.Param;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,7 +16,7 @@ final class LoraLinear implements Linear {
 
     LoraLinear(Conv1D base, Param a, Param b, double scaling, LoraDropout dropout) {
         this.base = base;
-        this.down = new LoraDown(a, dropout);
+        this.down = new LoraDown(a, dropout, base.kernels());
         this.b = b;
         this.scaling = scaling;
     }
@@ -27,16 +26,16 @@ final class LoraLinear implements Linear {
         INDArray y = base.forward(x, keep);
         INDArray xaNow = down.forward(x, keep);
         xa = keep ? xaNow : null;
-        Gemm.product(scaling, xaNow, false, b.value(), true, 1, y);
+        base.kernels().gemm(scaling, xaNow, false, b.value(), true, 1, y);
         return y;
     }
 
     @Override
     public INDArray backward(INDArray dy) {
         INDArray dx = base.backward(dy);
-        Gemm.product(scaling, dy, true, xa, false, 1, b.grad());
+        base.kernels().gemm(scaling, dy, true, xa, false, 1, b.grad());
         INDArray dDown = Nd4j.createUninitialized(xa.dataType(), xa.shape(), 'c');
-        Gemm.product(scaling, dy, false, b.value(), false, 0, dDown);
+        base.kernels().gemm(scaling, dy, false, b.value(), false, 0, dDown);
         xa = null;
         down.backward(dDown, dx);
         return dx;

@@ -1,11 +1,13 @@
 package dev.lora.lora;
 
+import dev.lora.model.KernelChoice;
 import dev.lora.config.LoraBias;
 import dev.lora.config.LoraSettings;
 import dev.lora.io.InputError;
 import dev.lora.model.Gpt2Model;
 import dev.lora.model.Gpt2Weights;
 import dev.lora.model.Param;
+import dev.lora.model.kernels.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
@@ -26,11 +28,11 @@ public final class LoraModel {
     private final Map<String, Param> adapterParams;
     private final List<Param> biases;
 
-    private LoraModel(Gpt2Weights base, LoraSettings settings, BiFunction<String, long[], INDArray> init) {
+    private LoraModel(Gpt2Weights base, LoraSettings settings, BiFunction<String, long[], INDArray> init, Kernels kernels) {
         this.settings = settings;
-        this.dropout = new LoraDropout(settings.dropout());
-        LoraAdapters adapters = new LoraAdapters(settings, base.dtype(), dropout, init);
-        this.model = new Gpt2Model(base, adapters);
+        this.dropout = new LoraDropout(settings.dropout(), kernels);
+        LoraAdapters adapters = new LoraAdapters(settings, base.dtype(), dropout, init, kernels);
+        this.model = new Gpt2Model(base, adapters, kernels);
         this.adapterParams = adapters.params();
         this.biases = trainableBiases(base, settings.bias(), adapters.adaptedModules());
         biases.forEach(Param::makeTrainable);
@@ -38,7 +40,12 @@ public final class LoraModel {
 
     /** Fresh adapters with loralib's random initialisation (B = 0: the model's outputs are unchanged). */
     public static LoraModel create(Gpt2Weights base, LoraSettings settings, long seed) {
-        return new LoraModel(base, settings, LoraAdapters.randomInit(seed));
+        return create(base, settings, seed, KernelChoice.fromEnvironment());
+    }
+
+    /** As {@link #create(Gpt2Weights, LoraSettings, long)}, computing with {@code kernels}. */
+    public static LoraModel create(Gpt2Weights base, LoraSettings settings, long seed, Kernels kernels) {
+        return new LoraModel(base, settings, LoraAdapters.randomInit(seed), kernels);
     }
 
     /**
@@ -46,6 +53,12 @@ public final class LoraModel {
      * be used and fit. {@code source} names the adapter in errors.
      */
     public static LoraModel load(Gpt2Weights base, LoraSettings settings, Map<String, INDArray> tensors, Object source) {
+        return load(base, settings, tensors, source, KernelChoice.fromEnvironment());
+    }
+
+    /** As {@link #load(Gpt2Weights, LoraSettings, Map, Object)}, computing with {@code kernels}. */
+    public static LoraModel load(Gpt2Weights base, LoraSettings settings, Map<String, INDArray> tensors, Object source,
+                                 Kernels kernels) {
         Map<String, INDArray> unused = new LinkedHashMap<>(tensors);
         LoraModel m = new LoraModel(base, settings, (name, shape) -> {
             INDArray t = unused.remove(name);
@@ -55,7 +68,7 @@ public final class LoraModel {
                         + ", expected " + Arrays.toString(shape) + " for this base model and r=" + settings.r());
             }
             return t;
-        });
+        }, kernels);
         for (Param bias : m.biases) {
             INDArray t = unused.remove(bias.name());
             if (t == null) continue; // a bias the adapter did not train keeps the base value

@@ -1,7 +1,6 @@
 package dev.lora.lora;
 
 import dev.lora.model.Conv1D;
-import dev.lora.model.Gemm;
 import dev.lora.model.Linear;
 import dev.lora.model.Param;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,7 +24,7 @@ final class MergedLoraLinear implements Linear {
     /** {@code slices}: the enabled output slices (0 = q, 1 = k, 2 = v), ascending. */
     MergedLoraLinear(Conv1D base, Param a, Param b, int[] slices, int rank, double scaling, LoraDropout dropout) {
         this.base = base;
-        this.down = new LoraDown(a, dropout);
+        this.down = new LoraDown(a, dropout, base.kernels());
         this.b = b;
         this.slices = slices;
         this.rank = rank;
@@ -39,7 +38,7 @@ final class MergedLoraLinear implements Linear {
         long width = y.size(1) / 3;
         // Each product lands in its slice of y directly: y_g += scaling * xa_g B_g^T.
         for (int g = 0; g < slices.length; g++) {
-            Gemm.product(scaling, group(xaNow, g), false, rowsOfB(b.value(), g, width), true, 1, columns(y, slices[g], width));
+            base.kernels().gemm(scaling, group(xaNow, g), false, rowsOfB(b.value(), g, width), true, 1, columns(y, slices[g], width));
         }
         xa = keep ? xaNow : null;
         return y;
@@ -52,8 +51,8 @@ final class MergedLoraLinear implements Linear {
         INDArray dDown = Nd4j.createUninitialized(xa.dataType(), xa.shape(), 'c');
         for (int g = 0; g < slices.length; g++) {
             INDArray dySlice = columns(dy, slices[g], width);
-            Gemm.product(scaling, dySlice, true, group(xa, g), false, 1, rowsOfB(b.grad(), g, width));
-            Gemm.product(scaling, dySlice, false, rowsOfB(b.value(), g, width), false, 0, group(dDown, g));
+            base.kernels().gemm(scaling, dySlice, true, group(xa, g), false, 1, rowsOfB(b.grad(), g, width));
+            base.kernels().gemm(scaling, dySlice, false, rowsOfB(b.value(), g, width), false, 0, group(dDown, g));
         }
         xa = null;
         down.backward(dDown, dx);

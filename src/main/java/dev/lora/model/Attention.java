@@ -1,9 +1,10 @@
 package dev.lora.model;
 
+import dev.lora.model.kernels.Dense;
+import dev.lora.model.kernels.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.List;
 
@@ -16,14 +17,16 @@ public final class Attention {
     private final Linear cAttn;
     private final Linear cProj;
     private final int nHead;
+    private final Kernels kernels;
     // What backward needs of the last kept forward: the layout, and per run q, k, v and the probabilities.
     private Sequences seqs;
     private INDArray[][] kept;
 
-    public Attention(Linear cAttn, Linear cProj, int nHead) {
+    public Attention(Linear cAttn, Linear cProj, int nHead, Kernels kernels) {
         this.cAttn = cAttn;
         this.cProj = cProj;
         this.nHead = nHead;
+        this.kernels = kernels;
     }
 
     /**
@@ -33,7 +36,7 @@ public final class Attention {
      * padding.
      */
     public INDArray forward(INDArray x, Sequences seqs, boolean keep) {
-        INDArray qkv = Loops.dense(cAttn.forward(x, keep));
+        INDArray qkv = Dense.of(cAttn.forward(x, keep));
         long c = qkv.size(1) / 3, d = c / nHead;
         INDArray merged = Nd4j.createUninitialized(qkv.dataType(), new long[]{seqs.rows(), c}, 'c');
         List<int[]> runs = seqs.runs();
@@ -41,9 +44,9 @@ public final class Attention {
         for (int r = 0; r < runs.size(); r++) {
             int n = runs.get(r)[1], length = seqs.length(runs.get(r)[0]);
             INDArray[] heads = heads(block(qkv, seqs, runs.get(r)), n, length);
-            INDArray probs = Gemm.batched(heads[0], false, heads[1], true);
-            Kernels.active().causalSoftmax(probs, 1.0 / Math.sqrt(d));
-            Gemm.batchedInto(probs, false, heads[2], false, block(merged, seqs, runs.get(r)).reshape(n, length, nHead, d).permute(0, 2, 1, 3));
+            INDArray probs = kernels.batched(heads[0], false, heads[1], true);
+            kernels.causalSoftmax(probs, 1.0 / Math.sqrt(d));
+            kernels.batchedInto(probs, false, heads[2], false, block(merged, seqs, runs.get(r)).reshape(n, length, nHead, d).permute(0, 2, 1, 3));
             if (keep) kept[r] = new INDArray[]{heads[0], heads[1], heads[2], probs};
         }
         if (keep) {
@@ -59,18 +62,19 @@ public final class Attention {
      * {@link KvCache#attentionMask}), shared by all layers.
      */
     public INDArray forwardCached(INDArray x, int batch, int time, KvCache.Layer cache, INDArray mask) {
-        INDArray[] heads = heads(Loops.dense(cAttn.forward(x, false)), batch, time);
+        INDArray[] heads = heads(Dense.of(cAttn.forward(x, false)), batch, time);
         cache.append(heads[1], heads[2]);
         INDArray keys = cache.keys();
-        INDArray scores = Gemm.batched(heads[0], false, keys, true).muli(1.0 / Math.sqrt(heads[0].size(3)));
+        INDArray scores = kernels.batched(heads[0], false, keys, true).muli(1.0 / Math.sqrt(heads[0].size(3)));
         long[] shape = scores.shape();
         INDArray masked = scores.reshape(mask.shape()).addi(mask).reshape(shape[0] * shape[1] * shape[2], shape[3]);
-        INDArray probs = Transforms.softmax(masked, false).reshape(shape);
+        kernels.softmaxRows(masked);
+        INDArray probs = masked.reshape(shape);
         return cProj.forward(attendValues(probs, cache.values(), batch, time), false);
     }
 
     public INDArray backward(INDArray dOut) {
-        INDArray dRows = Loops.dense(cProj.backward(dOut));
+        INDArray dRows = Dense.of(cProj.backward(dOut));
         long c = dRows.size(1), d = c / nHead;
         // [N, 3C] rows of a run are [n, L, 3, H, D]: each head gradient is written straight to its place.
         INDArray dQkv = Nd4j.createUninitialized(dRows.dataType(), new long[]{seqs.rows(), 3 * c}, 'c');
@@ -80,11 +84,11 @@ public final class Attention {
             INDArray q = kept[r][0], k = kept[r][1], v = kept[r][2], p = kept[r][3];
             INDArray dy = block(dRows, seqs, runs.get(r)).reshape(n, length, nHead, d).permute(0, 2, 1, 3);
             INDArray byPart = block(dQkv, seqs, runs.get(r)).reshape(n, length, 3, nHead, d).permute(2, 0, 3, 1, 4);
-            Gemm.batchedInto(p, true, dy, false, byPart.get(NDArrayIndex.point(2)));
-            INDArray ds = Gemm.batched(dy, false, v, true);
-            Kernels.active().causalSoftmaxBackward(ds, p, 1.0 / Math.sqrt(d));
-            Gemm.batchedInto(ds, false, k, false, byPart.get(NDArrayIndex.point(0)));
-            Gemm.batchedInto(ds, true, q, false, byPart.get(NDArrayIndex.point(1)));
+            kernels.batchedInto(p, true, dy, false, byPart.get(NDArrayIndex.point(2)));
+            INDArray ds = kernels.batched(dy, false, v, true);
+            kernels.causalSoftmaxBackward(ds, p, 1.0 / Math.sqrt(d));
+            kernels.batchedInto(ds, false, k, false, byPart.get(NDArrayIndex.point(0)));
+            kernels.batchedInto(ds, true, q, false, byPart.get(NDArrayIndex.point(1)));
         }
         kept = null;
         return cAttn.backward(dQkv);
@@ -110,7 +114,7 @@ public final class Attention {
     private INDArray attendValues(INDArray probs, INDArray values, int batch, int time) {
         long h = values.size(1), d = values.size(3);
         INDArray merged = Nd4j.createUninitialized(probs.dataType(), new long[]{batch, time, h, d}, 'c');
-        Gemm.batchedInto(probs, false, values, false, merged.permute(0, 2, 1, 3));
+        kernels.batchedInto(probs, false, values, false, merged.permute(0, 2, 1, 3));
         return merged.reshape((long) batch * time, h * d);
     }
 }

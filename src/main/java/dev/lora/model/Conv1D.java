@@ -1,5 +1,6 @@
 package dev.lora.model;
 
+import dev.lora.model.kernels.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -13,10 +14,11 @@ public final class Conv1D implements Linear {
     private final Param bias;
     private final long zeroFrom;
     private final long zeroTo;
+    private final Kernels kernels;
     private INDArray x;
 
-    public Conv1D(Param weight, Param bias) {
-        this(weight, bias, 0, 0);
+    public Conv1D(Param weight, Param bias, Kernels kernels) {
+        this(weight, bias, 0, 0, kernels);
     }
 
     /**
@@ -25,11 +27,12 @@ public final class Conv1D implements Linear {
      * dy would give roundoff instead, which Adam's normalisation turns into steps of up to the learning rate
      * in float32 (a random walk the float64 run does not take); the exact zero leaves only weight decay.
      */
-    public Conv1D(Param weight, Param bias, long zeroFrom, long zeroTo) {
+    public Conv1D(Param weight, Param bias, long zeroFrom, long zeroTo, Kernels kernels) {
         this.weight = weight;
         this.bias = bias;
         this.zeroFrom = zeroFrom;
         this.zeroTo = zeroTo;
+        this.kernels = kernels;
     }
 
     public Param weight() {
@@ -38,6 +41,11 @@ public final class Conv1D implements Linear {
 
     public Param bias() {
         return bias;
+    }
+
+    /** The kernels this projection computes with; adapter layers wrapping it use the same. */
+    public Kernels kernels() {
+        return kernels;
     }
 
     public long in() {
@@ -51,8 +59,8 @@ public final class Conv1D implements Linear {
     @Override
     public INDArray forward(INDArray x, boolean keep) {
         this.x = keep ? x : null;
-        INDArray y = Gemm.times(x, weight.value());
-        Kernels.active().addRowVector(y, bias.value());
+        INDArray y = kernels.times(x, weight.value());
+        kernels.addRowVector(y, bias.value());
         return y;
     }
 
@@ -65,6 +73,6 @@ public final class Conv1D implements Linear {
         }
         // The weight is frozen (LoRA trains only adapters and, optionally, biases): no dW.
         x = null;
-        return Gemm.timesTransposed(dy, weight.value());
+        return kernels.timesTransposed(dy, weight.value());
     }
 }

@@ -1,5 +1,6 @@
 package dev.lora.model;
 
+import dev.lora.model.kernels.Kernels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,40 +21,48 @@ public final class Gpt2Model {
     private final TokenEmbedding wte;
     private final List<Block> blocks = new ArrayList<>();
     private final LayerNorm lnF;
+    private final Kernels kernels;
     private boolean kept;
 
-    public Gpt2Model(Gpt2Weights weights, Adapters adapters) {
+    /** The model under {@code kernels}; {@code adapters} wraps its projections and embedding as they are built. */
+    public Gpt2Model(Gpt2Weights weights, Adapters adapters, Kernels kernels) {
         this.weights = weights;
+        this.kernels = kernels;
         Gpt2Config c = weights.config();
         this.wte = adapters.wrapEmbedding(new Embedding(weights.get("transformer.wte.weight")));
         for (int i = 0; i < c.nLayer(); i++) {
             String p = "transformer.h." + i + ".";
             Linear cAttn = adapters.wrap(i, Adapters.Site.C_ATTN, new Conv1D(weights.get(p + "attn.c_attn.weight"),
-                    weights.get(p + "attn.c_attn.bias"), c.nEmbd(), 2L * c.nEmbd()));
+                    weights.get(p + "attn.c_attn.bias"), c.nEmbd(), 2L * c.nEmbd(), kernels));
             Linear attnProj = adapters.wrap(i, Adapters.Site.ATTN_PROJ, conv(p + "attn.c_proj"));
             Linear fc = adapters.wrap(i, Adapters.Site.MLP_FC, conv(p + "mlp.c_fc"));
             Linear mlpProj = adapters.wrap(i, Adapters.Site.MLP_PROJ, conv(p + "mlp.c_proj"));
-            blocks.add(new Block(norm(p + "ln_1"), new Attention(cAttn, attnProj, c.nHead()), norm(p + "ln_2"),
-                    new Mlp(fc, mlpProj)));
+            blocks.add(new Block(norm(p + "ln_1"), new Attention(cAttn, attnProj, c.nHead(), kernels), norm(p + "ln_2"),
+                    new Mlp(fc, mlpProj, kernels)));
         }
         this.lnF = norm("transformer.ln_f");
     }
 
+    /** The plain GPT-2 under the kernels LORA_KERNELS chooses. */
     public Gpt2Model(Gpt2Weights weights) {
-        this(weights, Adapters.NONE);
+        this(weights, Adapters.NONE, KernelChoice.fromEnvironment());
     }
 
     private Conv1D conv(String module) {
-        return new Conv1D(weights.get(module + ".weight"), weights.get(module + ".bias"));
+        return new Conv1D(weights.get(module + ".weight"), weights.get(module + ".bias"), kernels);
     }
 
     private LayerNorm norm(String module) {
         return new LayerNorm(weights.get(module + ".weight"), weights.get(module + ".bias"),
-                weights.config().layerNormEpsilon());
+                weights.config().layerNormEpsilon(), kernels);
     }
 
     public Gpt2Config config() {
         return weights.config();
+    }
+
+    public Kernels kernels() {
+        return kernels;
     }
 
     public DataType dtype() {
@@ -121,7 +130,7 @@ public final class Gpt2Model {
     public KvCache newCache(int batch, int capacity) {
         Gpt2Config c = config();
         checkLength(capacity, 0);
-        return new KvCache(c.nLayer(), new int[batch], c.nHead(), capacity, c.headDim(), dtype());
+        return new KvCache(c.nLayer(), new int[batch], c.nHead(), capacity, c.headDim(), dtype(), kernels);
     }
 
     /**
@@ -134,7 +143,7 @@ public final class Gpt2Model {
         for (int p : leftPad) {
             if (p < 0 || p >= capacity) throw new IllegalArgumentException("left padding " + p + " outside [0, " + capacity + ")");
         }
-        return new KvCache(c.nLayer(), leftPad, c.nHead(), capacity, c.headDim(), dtype());
+        return new KvCache(c.nLayer(), leftPad, c.nHead(), capacity, c.headDim(), dtype(), kernels);
     }
 
     /**
@@ -167,7 +176,7 @@ public final class Gpt2Model {
 
     /** LM-head logits of hidden rows, [N, vocab] (tied to the base token embedding). */
     public INDArray logits(INDArray hiddenRows) {
-        return Gemm.timesTransposed(hiddenRows, lmHead());
+        return kernels.timesTransposed(hiddenRows, lmHead());
     }
 
     /** The LM head's weight [vocab, C]: the base token embedding, unless the checkpoint unties them. */

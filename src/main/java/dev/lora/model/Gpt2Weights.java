@@ -99,7 +99,7 @@ public record Gpt2Weights(Gpt2Config config, DataType dtype, Map<String, Param> 
      * bound by reading the weights, and OpenBLAS reads a row-major [in, out] there at about half the speed
      * (GPT-2's 48 projections times 10 rows: ~100 ms row-major, ~50 ms column-major; PyTorch 56 ms). Training
      * keeps them row-major: at 1024 rows both layouts multiply at the same speed, but the run's peak memory
-     * was 0.9 GB higher with column-major weights. See {@link Gemm}.
+     * was 0.9 GB higher with column-major weights. See the host kernels' products (model.kernels.host).
      */
     public void layOutForDecoding() {
         params.forEach((name, p) -> {

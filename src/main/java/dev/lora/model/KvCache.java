@@ -1,12 +1,11 @@
 package dev.lora.model;
 
+import dev.lora.model.kernels.Kernels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-
-import java.nio.ByteBuffer;
 
 /**
  * Keys and values of every layer for the positions decoded so far, [B, H, capacity, D] each.
@@ -21,9 +20,11 @@ public final class KvCache {
     private int[] leftPad;
     /** A vacated store that the next reordered tensor is copied into (see {@link Layer}). */
     private INDArray spare;
+    private final Kernels kernels;
 
-    KvCache(int nLayer, int[] leftPad, int nHead, int capacity, int headDim, DataType type) {
+    KvCache(int nLayer, int[] leftPad, int nHead, int capacity, int headDim, DataType type, Kernels kernels) {
         this.leftPad = leftPad.clone();
+        this.kernels = kernels;
         layers = new Layer[nLayer];
         for (int i = 0; i < nLayer; i++) layers[i] = new Layer(leftPad.length, nHead, capacity, headDim, type);
     }
@@ -51,7 +52,7 @@ public final class KvCache {
      * search's re-ranking of hypotheses. Each kept row keeps its padding.
      */
     public void reorder(int[] rows) {
-        for (Layer l : layers) spare = l.reorder(rows, spare);
+        for (Layer l : layers) spare = l.reorder(rows, spare, kernels);
         int[] pads = new int[rows.length];
         for (int i = 0; i < rows.length; i++) pads[i] = leftPad[rows[i]];
         leftPad = pads;
@@ -131,12 +132,12 @@ public final class KvCache {
         }
 
         /** Reorders keys and values through {@code spare} (null: none yet); returns the store left spare. */
-        private INDArray reorder(int[] rows, INDArray spare) {
-            INDArray newK = copyRows(k, rows, spare);
+        private INDArray reorder(int[] rows, INDArray spare, Kernels kernels) {
+            INDArray newK = copyRows(k, rows, spare, kernels);
             spare = swapOut(spare, newK, kStore);
             kStore = newK;
             k = leadingRows(kStore, rows.length);
-            INDArray newV = copyRows(v, rows, spare);
+            INDArray newV = copyRows(v, rows, spare, kernels);
             spare = swapOut(spare, newV, vStore);
             vStore = newV;
             v = leadingRows(vStore, rows.length);
@@ -151,15 +152,13 @@ public final class KvCache {
 
         /**
          * A store whose first rows are rows {@code rows} of {@code from}: {@code spare} when it has room, else a
-         * new one. Only the {@code length} filled slots are copied, one block per (row, head), straight between
-         * the off-heap buffers (both start at offset 0); the rest keeps stale values that {@link #append}
-         * overwrites before anything reads them.
+         * new one. The kernels need copy only the {@code length} filled slots; the rest keeps stale values that
+         * {@link #append} overwrites before anything reads them.
          */
-        private INDArray copyRows(INDArray from, int[] rows, INDArray spare) {
+        private INDArray copyRows(INDArray from, int[] rows, INDArray spare, Kernels kernels) {
             long[] shape = from.shape().clone();
-            int heads = (int) shape[1], capacity = (int) shape[2], d = (int) shape[3];
             shape[0] = rows.length;
-            long width = from.dataType().width(), block = (long) capacity * d * width;
+            long width = from.dataType().width();
             boolean reuse = spare != null && spare.size(0) >= rows.length;
             long bytes = Math.max(from.data().length(), reuse ? spare.length() : from.length() / from.size(0) * rows.length) * width;
             if (bytes > Integer.MAX_VALUE) {
@@ -168,23 +167,7 @@ public final class KvCache {
                 return Nd4j.pullRows(flat, 1, rows).reshape(shape);
             }
             INDArray store = reuse ? spare : Nd4j.createUninitialized(from.dataType(), shape, 'c');
-            if (!Kernels.active().onHost()) {
-                // nd4j kernels: gather the rows with ND4J into the store's leading rows (the whole capacity, not only
-                // the filled slots: one device copy instead of one per row and head).
-                INDArray flat = from.reshape(from.size(0), from.length() / from.size(0));
-                INDArray rowsOut = store.reshape(store.size(0), store.length() / store.size(0));
-                rowsOut.get(NDArrayIndex.interval(0, rows.length), NDArrayIndex.all()).assign(Nd4j.pullRows(flat, 1, rows));
-                return store;
-            }
-            Loops.onHost(from);
-            Loops.onHost(store);
-            ByteBuffer src = from.data().asNio(), dst = store.data().asNio();
-            int filled = (int) (length * d * width);
-            for (int i = 0; i < rows.length; i++) {
-                for (int h = 0; h < heads; h++) {
-                    dst.put((int) ((i * heads + h) * block), src, (int) ((rows[i] * (long) heads + h) * block), filled);
-                }
-            }
+            kernels.copyCacheRows(from, rows, length, store);
             return store;
         }
 

@@ -1,6 +1,6 @@
 package dev.lora.train;
 
-import dev.lora.model.Kernels;
+import dev.lora.model.kernels.Kernels;
 import dev.lora.model.Param;
 
 import java.util.List;
@@ -11,8 +11,8 @@ final class Gradients {
     }
 
     /** The global L2 norm over all gradients. */
-    static double norm(List<Param> params) {
-        return Kernels.active().globalNorm(params.stream().map(Param::grad).toList());
+    static double norm(Kernels kernels, List<Param> params) {
+        return kernels.globalNorm(params.stream().map(Param::grad).toList());
     }
 
     /** torch.nn.utils.clip_grad_norm_: scale by min(1, max / (norm + 1e-6)); off when max is 0. */
@@ -23,8 +23,8 @@ final class Gradients {
     }
 
     /** Whether every parameter value is finite (an update that overflowed leaves NaN or infinity behind). */
-    static boolean valuesFinite(List<Param> params) {
-        return Kernels.active().allFinite(params.stream().map(Param::value).toList());
+    static boolean valuesFinite(Kernels kernels, List<Param> params) {
+        return kernels.allFinite(params.stream().map(Param::value).toList());
     }
 
     static void zero(List<Param> params) {

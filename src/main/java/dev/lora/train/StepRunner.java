@@ -119,13 +119,13 @@ public final class StepRunner {
         List<Param> params = model.trainable();
         double loss = c.loss() / microBatches;
         long tokens = c.tokens();
-        double norm = Gradients.norm(params);
+        double norm = Gradients.norm(model.model().kernels(), params);
         boolean finite = Double.isFinite(loss) && Double.isFinite(norm);
         if (finite) {
             Gradients.clip(params, norm, clipNorm);
             optimizer.step(lr);
         }
         Gradients.zero(params);
-        return new Result(loss, norm, tokens, !finite, !finite || Gradients.valuesFinite(params));
+        return new Result(loss, norm, tokens, !finite, !finite || Gradients.valuesFinite(model.model().kernels(), params));
     }
 }

@@ -1,6 +1,8 @@
 package dev.lora.lora;
 
+import dev.lora.model.KernelChoice;
 import dev.lora.model.Sequences;
+import dev.lora.model.kernels.Kernels;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,7 +20,7 @@ class LoraDropoutTest {
 
     @Test
     void dropsAboutPAndScalesTheRestInBothPrecisions() {
-        LoraDropout d = new LoraDropout(0.1);
+        LoraDropout d = new LoraDropout(0.1, KernelChoice.fromEnvironment());
         d.start(42, KEYS, Sequences.padded(KEYS.length, TIME));
         LoraDropout.Dropped f32 = d.apply(input(DataType.FLOAT));
         d.start(42, KEYS, Sequences.padded(KEYS.length, TIME));
@@ -38,7 +40,7 @@ class LoraDropoutTest {
 
     @Test
     void sameSeedSameMaskAndEvaluationDropsNothing() {
-        LoraDropout d = new LoraDropout(0.3);
+        LoraDropout d = new LoraDropout(0.3, KernelChoice.fromEnvironment());
         d.start(7, KEYS, Sequences.padded(KEYS.length, TIME));
         INDArray first = d.apply(input(DataType.FLOAT)).mask();
         d.start(7, KEYS, Sequences.padded(KEYS.length, TIME));
@@ -56,7 +58,7 @@ class LoraDropoutTest {
      */
     @Test
     void anExamplesMaskDependsOnItsKeyAndPositionOnlyNotOnItsPlaceInTheBatch() {
-        LoraDropout d = new LoraDropout(0.5);
+        LoraDropout d = new LoraDropout(0.5, KernelChoice.fromEnvironment());
         int cols = 64;
         d.start(11, new int[]{7, 42}, Sequences.padded(2, 5));
         INDArray a = d.apply(Nd4j.ones(DataType.FLOAT, 10, cols)).mask();
@@ -71,7 +73,7 @@ class LoraDropoutTest {
 
     @Test
     void eachLoraInputOfAPassAndEachStepDrawsItsOwnMask() {
-        LoraDropout d = new LoraDropout(0.5);
+        LoraDropout d = new LoraDropout(0.5, KernelChoice.fromEnvironment());
         d.start(11, new int[]{7}, Sequences.padded(1, 4));
         INDArray first = d.apply(Nd4j.ones(DataType.FLOAT, 4, 64)).mask();
         INDArray second = d.apply(Nd4j.ones(DataType.FLOAT, 4, 64)).mask();
@@ -84,7 +86,7 @@ class LoraDropoutTest {
 
     @Test
     void rowsMustMatchTheExamples() {
-        LoraDropout d = new LoraDropout(0.5);
+        LoraDropout d = new LoraDropout(0.5, KernelChoice.fromEnvironment());
         d.start(1, new int[]{0, 1}, Sequences.padded(2, 3));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> d.apply(Nd4j.ones(DataType.FLOAT, 5, 4)))
                 .hasMessageContaining("5 rows for sequences of 6 rows");

@@ -1,5 +1,7 @@
 package dev.lora.model;
 
+import dev.lora.model.kernels.Kernels;
+import dev.lora.model.kernels.host.HostKernels;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,6 +14,9 @@ import static org.assertj.core.api.Assertions.within;
 
 /** The float32 row loop against the float64 op-by-op LayerNorm, forward and backward. */
 class LayerNormTest {
+    /** The float32 loop and the float64 ops it is held to are the host kernels'. */
+    private static final Kernels KERNELS = new HostKernels();
+
     private static double[][] random(int rows, int cols, double offset, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         double[][] a = new double[rows][cols];
@@ -21,7 +26,7 @@ class LayerNormTest {
 
     private static LayerNorm layerNorm(DataType type, double[] g, double[] b) {
         return new LayerNorm(new Param("g", Nd4j.createFromArray(g).castTo(type)),
-                new Param("b", Nd4j.createFromArray(b).castTo(type)), 1e-5);
+                new Param("b", Nd4j.createFromArray(b).castTo(type)), 1e-5, KERNELS);
     }
 
     @Test

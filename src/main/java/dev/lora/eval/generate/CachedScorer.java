@@ -1,7 +1,6 @@
 package dev.lora.eval.generate;
 
 import dev.lora.model.Gpt2Model;
-import dev.lora.model.Loops;
 import dev.lora.model.KvCache;
 import dev.lora.model.Workspaces;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -71,7 +70,7 @@ final class CachedScorer implements NextTokenScorer {
         if (rowPool.length < rows || (rows > 0 && rowPool[0].length != cols)) {
             rowPool = new double[Math.max(rows, rowPool.length)][cols];
         }
-        return Loops.toDoubleRows(logits, Arrays.copyOf(rowPool, rows));
+        return model.kernels().readRows(logits, Arrays.copyOf(rowPool, rows));
     }
 
     private boolean isIdentity(int[] rows) {

@@ -1,7 +1,6 @@
 package dev.lora.eval.generate;
 
 import dev.lora.model.Gpt2Model;
-import dev.lora.model.Loops;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -50,6 +49,6 @@ final class RecomputingScorer implements NextTokenScorer {
             last[b] = b * width + r.length - 1;
         }
         INDArray hidden = model.hidden(ids, false);
-        return Loops.toDoubleRows(model.logits(Nd4j.pullRows(hidden, 1, last)));
+        return model.kernels().readRows(model.logits(Nd4j.pullRows(hidden, 1, last)));
     }
 }

@@ -1,5 +1,7 @@
-package dev.lora.model;
+package dev.lora.model.kernels;
 
+import dev.lora.model.kernels.host.HostKernels;
+import dev.lora.model.kernels.nd4j.Nd4jKernels;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -8,14 +10,14 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
  * The two kernel implementations side by side on the same inputs. float64: each op's results agree within 1e-12
  * of their scale (the same formulas, summed in other orders; float64 resolves 1e-16). Dropout masks: each
  * implementation's are a function of the row seeds alone; the two draw from different generators, so their masks
- * differ, and each keeps 1 - p of the entries.
+ * differ, and each keeps 1 - p of the entries. Products, the decoding softmax, cache copies and result reads: the
+ * same numbers within the same 1e-12 (products, softmax) or exactly (copies, reads).
  */
 class KernelsTest {
     private static final Kernels HOST = new HostKernels(), ND4J = new Nd4jKernels();
@@ -113,12 +115,39 @@ class KernelsTest {
     }
 
     @Test
-    void theChoice() {
-        assertThat(Kernels.choose(null, true).name()).isEqualTo("host");
-        assertThat(Kernels.choose(" AUTO ", false).name()).isEqualTo("nd4j");
-        assertThat(Kernels.choose("nd4j", true).name()).isEqualTo("nd4j");
-        assertThatThrownBy(() -> Kernels.choose("gpu", true)).hasMessageStartingWith("LORA_KERNELS=gpu is not a kernel choice; use host, nd4j or auto");
-        assertThatThrownBy(() -> Kernels.choose("host", false)).hasMessageContaining("needs ND4J's CPU backend");
+    void productsPlainTransposedIntoBlocksAndBatched() {
+        INDArray a = random(20, 6, 5), b = random(21, 5, 7), w = random(22, 7, 5);
+        assertClose(ND4J.times(a, b), HOST.times(a, b));
+        assertClose(ND4J.timesTransposed(a, w), HOST.timesTransposed(a, w));
+        INDArray big = random(23, 6, 9);
+        INDArray h = big.dup('c'), n = big.dup('c');
+        org.nd4j.linalg.indexing.INDArrayIndex cols = org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 8);
+        HOST.gemm(0.5, a, false, b, false, 2, h.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), cols));
+        ND4J.gemm(0.5, a, false, b, false, 2, n.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), cols));
+        assertClose(n, h);
+        INDArray q = random(24, 2 * 3 * 4, 5).reshape(2, 3, 4, 5), k = random(25, 2 * 3 * 6, 5).reshape(2, 3, 6, 5);
+        assertClose(ND4J.batched(q, false, k, true), HOST.batched(q, false, k, true));
+    }
+
+    @Test
+    void softmaxRowsCacheCopiesAndResultReads() {
+        INDArray rows = random(26, 5, 11), h = rows.dup('c'), n = rows.dup('c');
+        HOST.softmaxRows(h);
+        ND4J.softmaxRows(n);
+        assertClose(n, h);
+        INDArray store = random(27, 3 * 2 * 4, 3).reshape(3, 2, 4, 3);
+        int[] order = {2, 0, 2};
+        INDArray toHost = Nd4j.zeros(DataType.DOUBLE, 3, 2, 4, 3), toNd4j = Nd4j.zeros(DataType.DOUBLE, 3, 2, 4, 3);
+        HOST.copyCacheRows(store, order, 4, toHost);
+        ND4J.copyCacheRows(store, order, 4, toNd4j);
+        for (int i = 0; i < order.length; i++) {
+            assertThat(toHost.slice(i)).as("host copy of row %d", order[i]).isEqualTo(store.slice(order[i]));
+            assertThat(toNd4j.slice(i)).as("nd4j copy of row %d", order[i]).isEqualTo(store.slice(order[i]));
+        }
+        INDArray logits = random(28, 4, 9).castTo(DataType.FLOAT);
+        double[][] want = logits.castTo(DataType.DOUBLE).toDoubleMatrix();
+        assertThat(HOST.readRows(logits)).isDeepEqualTo(want);
+        assertThat(ND4J.readRows(logits)).isDeepEqualTo(want);
     }
 
     private static INDArray random(long seed, long rows, long cols) {

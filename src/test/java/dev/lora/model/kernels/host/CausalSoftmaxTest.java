@@ -1,4 +1,4 @@
-package dev.lora.model;
+package dev.lora.model.kernels.host;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;

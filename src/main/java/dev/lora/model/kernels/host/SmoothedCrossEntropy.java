@@ -1,4 +1,4 @@
-package dev.lora.model;
+package dev.lora.model.kernels.host;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -21,8 +21,8 @@ final class SmoothedCrossEntropy {
      */
     static void rows(INDArray logits, int[] targets, int from, double smoothing, boolean gradient, double[] rowLoss) {
         int n = (int) logits.size(0), vocab = (int) logits.size(1);
-        FloatBuffer buf = Loops.floats(logits);
-        Loops.forRows(n, vocab, (first, last) -> {
+        FloatBuffer buf = HostLoops.floats(logits);
+        HostLoops.forRows(n, vocab, (first, last) -> {
             float[] row = new float[vocab];
             double[] e = new double[vocab];
             for (int i = first; i < last; i++) {
@@ -48,6 +48,6 @@ final class SmoothedCrossEntropy {
                 }
             }
         });
-        if (gradient) Loops.written(logits);
+        if (gradient) HostLoops.written(logits);
     }
 }

@@ -1,4 +1,4 @@
-package dev.lora.model;
+package dev.lora.model.kernels.host;
 
 /** e^x for the softmaxes, as code the JIT turns into SIMD instructions (Math.exp stays one call per element). */
 final class ExpSeries {

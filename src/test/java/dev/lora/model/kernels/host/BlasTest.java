@@ -1,4 +1,4 @@
-package dev.lora.model;
+package dev.lora.model.kernels.host;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,7 +15,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /** The direct BLAS products against the same sums written out in Java, for either weight layout. */
-class GemmTest {
+class BlasTest {
+    private static final HostKernels K = new HostKernels();
+
     private static double[][] random(int rows, int cols, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         double[][] a = new double[rows][cols];
@@ -30,8 +32,8 @@ class GemmTest {
         double[][] x = random(m, k, 1), w = random(k, n, 2), dy = random(m, n, 3);
         INDArray wArr = Nd4j.createFromArray(w).castTo(type).dup(order);
         assertThat(wArr.ordering()).isEqualTo(order);
-        INDArray y = Gemm.times(Nd4j.createFromArray(x).castTo(type), wArr);
-        INDArray dx = Gemm.timesTransposed(Nd4j.createFromArray(dy).castTo(type), wArr);
+        INDArray y = K.times(Nd4j.createFromArray(x).castTo(type), wArr);
+        INDArray dx = K.timesTransposed(Nd4j.createFromArray(dy).castTo(type), wArr);
         double tol = type == DataType.DOUBLE ? 1e-14 : 1e-6;
         assertThat(y.ordering()).isEqualTo('c');
         assertThat(y.shape()).containsExactly(m, n);
@@ -60,7 +62,7 @@ class GemmTest {
         INDArray b = Nd4j.createFromArray(bt).castTo(type).transpose(); // [k, n], column-major memory
         INDArray cArr = Nd4j.createFromArray(wideC).castTo(type);
         INDArray c = cArr.get(NDArrayIndex.all(), NDArrayIndex.interval(n + 3, 2 * n + 3));
-        Gemm.product(0.5, a, false, b, false, 1.0, c);
+        K.gemm(0.5, a, false, b, false, 1.0, c);
         double tol = type == DataType.DOUBLE ? 1e-14 : 1e-6;
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < 2 * n + 3; j++) {
@@ -85,7 +87,7 @@ class GemmTest {
         INDArray full = Nd4j.createFromArray(store).castTo(type).reshape(b, h, capacity, store.length / (b * h * capacity))
                 .get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, bCols));
         INDArray bView = full.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, bRows), NDArrayIndex.all());
-        INDArray c = Gemm.batched(a, transA, bView, transB);
+        INDArray c = K.batched(a, transA, bView, transB);
         assertThat(c.shape()).containsExactly(b, h, m, n);
         double tol = type == DataType.DOUBLE ? 1e-14 : 1e-6;
         for (int i = 0; i < b; i++) {
@@ -114,7 +116,7 @@ class GemmTest {
         INDArray a = Nd4j.createFromArray(wideA).castTo(type).get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2, 2 * k));
         assertThat(a.stride(1)).isEqualTo(2);
         INDArray c = Nd4j.createFromArray(c0).castTo(type);
-        Gemm.product(2.0, a, false, Nd4j.createFromArray(b).castTo(type), false, 0.5, c);
+        K.gemm(2.0, a, false, Nd4j.createFromArray(b).castTo(type), false, 0.5, c);
         double tol = type == DataType.DOUBLE ? 1e-14 : 1e-6;
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -128,9 +130,9 @@ class GemmTest {
     @Test
     void mismatchedShapesAreRefusedBeforeBlasSeesThem() {
         INDArray a = Nd4j.create(DataType.FLOAT, 3, 4), b = Nd4j.create(DataType.FLOAT, 5, 6);
-        assertThatThrownBy(() -> Gemm.times(a, b))
+        assertThatThrownBy(() -> K.times(a, b))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3x4 and 5x6");
-        assertThatThrownBy(() -> Gemm.batched(Nd4j.create(DataType.FLOAT, 2, 3, 4, 5), false,
+        assertThatThrownBy(() -> K.batched(Nd4j.create(DataType.FLOAT, 2, 3, 4, 5), false,
                 Nd4j.create(DataType.FLOAT, 2, 4, 5, 6), false)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,9 +1,8 @@
-package dev.lora.model;
+package dev.lora.model.kernels.host;
 
-import org.nd4j.linalg.api.buffer.DataType;
+import dev.lora.model.kernels.Dense;
 import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.DoubleBuffer;
@@ -15,16 +14,17 @@ import java.util.stream.IntStream;
  * as several passes (one native op per arithmetic step, each reading and writing the whole tensor). The loops
  * run in Java on the arrays' own buffers, split across the common fork-join pool. Arrays are made on the
  * calling thread before a loop starts, never inside a loop body: ND4J workspaces belong to the thread.
+ * Only the host kernels reach array memory, through here.
  */
-public final class Loops {
+final class HostLoops {
     /** Below this many elements a loop runs on the calling thread only. */
     private static final int PARALLEL_MIN = 1 << 15;
 
-    public interface Range {
+    interface Range {
         void run(int from, int to);
     }
 
-    private Loops() {
+    private HostLoops() {
     }
 
     /** Runs body over [0, n) in contiguous pieces, in parallel when n is large enough to pay for it. */
@@ -41,7 +41,7 @@ public final class Loops {
     }
 
     /** Runs body over rows [0, rows), in parallel when rows * width is large. */
-    public static void forRows(long rows, long width, Range body) {
+    static void forRows(long rows, long width, Range body) {
         if (rows * width < PARALLEL_MIN) {
             body.run(0, (int) rows);
             return;
@@ -50,40 +50,22 @@ public final class Loops {
         IntStream.range(0, parts).parallel().forEach(p -> body.run((int) (rows * p / parts), (int) (rows * (p + 1) / parts)));
     }
 
-    /** The array itself when its elements are one dense run in row-major order, else a row-major copy. */
-    public static INDArray dense(INDArray a) {
-        boolean packed = a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) && a.offset() == 0
-                && a.data().length() == a.length();
-        return packed ? a : a.dup('c');
-    }
-
-    /** For loops that write in place: the caller's array must already be dense. */
-    static INDArray requireDense(INDArray a) {
-        if (dense(a) != a) throw new IllegalStateException("expected a dense row-major array, got " + a.shapeInfoToString());
-        return a;
-    }
-
-    /** An uninitialised row-major array like a. */
-    public static INDArray like(INDArray a) {
-        return Nd4j.createUninitialized(a.dataType(), a.shape(), 'c');
-    }
-
     /**
      * y[i, :] += v for every row, in place (y dense row-major): one Java pass, where a native broadcast op
      * costs more to launch than the work itself on the few rows of a decoding step.
      */
     static void addRowVector(INDArray y, INDArray v) {
         int rows = (int) y.size(0), width = (int) y.size(1);
-        requireDense(y);
-        if (isDouble(y)) {
+        Dense.require(y);
+        if (Dense.isDouble(y)) {
             DoubleBuffer yb = doubles(y);
-            double[] add = dense(v).data().asDouble();
+            double[] add = Dense.of(v).data().asDouble();
             forRows(rows, width, (from, to) -> {
                 for (int i = from; i < to; i++) for (int j = 0; j < width; j++) yb.put(i * width + j, yb.get(i * width + j) + add[j]);
             });
         } else {
             FloatBuffer yb = floats(y);
-            float[] add = dense(v).data().asFloat();
+            float[] add = Dense.of(v).data().asFloat();
             forRows(rows, width, (from, to) -> {
                 float[] row = new float[width];
                 for (int i = from; i < to; i++) {
@@ -104,9 +86,9 @@ public final class Loops {
     }
 
     static Doubles asDoubles(INDArray dense) {
-        requireFloating(dense);
+        Dense.requireFloating(dense);
         onHost(dense);
-        if (isDouble(dense)) {
+        if (Dense.isDouble(dense)) {
             DoubleBuffer b = doubles(dense);
             return new Doubles() {
                 public void load(int offset, double[] dst, int n) {
@@ -130,49 +112,26 @@ public final class Loops {
         };
     }
 
-    public static FloatBuffer floats(INDArray dense) {
+    static FloatBuffer floats(INDArray dense) {
         onHost(dense);
         return dense.data().asNioFloat();
     }
 
-    public static DoubleBuffer doubles(INDArray dense) {
+    static DoubleBuffer doubles(INDArray dense) {
         onHost(dense);
         return dense.data().asNioDouble();
     }
 
     /**
-     * The loops work on host memory. On the CPU backend that is the only copy and these calls do nothing; on
-     * CUDA they sync the host copy before a loop reads it and mark arrays a loop wrote as changed on the host
-     * (not exercised here: this machine has no GPU).
+     * The loops work on host memory. On the CPU backend that is the only copy and this does nothing; elsewhere it
+     * would sync the host copy (the host kernels refuse any other backend, see Kernels#named).
      */
     static void onHost(INDArray a) {
-        if (!HOST && !READING_RESULTS.get()) {
-            throw new IllegalStateException("host access to a " + a.shapeInfoToString().replace('\n', ' ')
-                    + " array with the nd4j kernels, which must keep the step on the device: a host loop was reached");
-        }
         Nd4j.getAffinityManager().ensureLocation(a, AffinityManager.Location.HOST);
     }
 
-    /** Whether the active kernels work on host memory; if not, {@link #onHost} is an error outside {@link #readResults}. */
-    private static final boolean HOST = Kernels.active().onHost();
-    private static final ThreadLocal<Boolean> READING_RESULTS = ThreadLocal.withInitial(() -> false);
-
-    /**
-     * Runs {@code read} where host access is allowed with the nd4j kernels too: reading a step's results (the
-     * next-token logits a beam search ranks), which must come to the host once the step is done.
-     */
-    public static <T> T readResults(java.util.function.Supplier<T> read) {
-        boolean before = READING_RESULTS.get();
-        READING_RESULTS.set(true);
-        try {
-            return read.get();
-        } finally {
-            READING_RESULTS.set(before);
-        }
-    }
-
     /** Call after a loop has written these arrays. */
-    public static void written(INDArray... arrays) {
+    static void written(INDArray... arrays) {
         for (INDArray a : arrays) Nd4j.getAffinityManager().tagLocation(a, AffinityManager.Location.HOST);
     }
 
@@ -180,19 +139,10 @@ public final class Loops {
      * A matrix's rows as double[] (float32 values widened, which is exact), in one pass over its buffer: ND4J's
      * castTo(DOUBLE).toDoubleMatrix() took 17.8 ms for 28 rows of GPT-2's 50,257 logits, per decoding step.
      */
-    public static double[][] toDoubleRows(INDArray matrix) {
-        return toDoubleRows(matrix, new double[(int) matrix.size(0)][(int) matrix.size(1)]);
-    }
-
-    /** As {@link #toDoubleRows(INDArray)}, into {@code out}'s first rows (each as long as a row of the matrix). */
-    public static double[][] toDoubleRows(INDArray matrix, double[][] out) {
-        return readResults(() -> toDoubleRowsOnHost(matrix, out));
-    }
-
-    private static double[][] toDoubleRowsOnHost(INDArray matrix, double[][] out) {
-        INDArray m = dense(matrix);
+    static double[][] toDoubleRows(INDArray matrix, double[][] out) {
+        INDArray m = Dense.of(matrix);
         int rows = (int) m.size(0), cols = (int) m.size(1);
-        if (isDouble(m)) {
+        if (Dense.isDouble(m)) {
             DoubleBuffer b = doubles(m);
             for (int r = 0; r < rows; r++) b.get(r * cols, out[r], 0, cols);
             return out;
@@ -205,14 +155,5 @@ public final class Loops {
             for (int c = 0; c < cols; c++) o[c] = row[c];
         }
         return out;
-    }
-
-    public static boolean isDouble(INDArray a) {
-        return a.dataType() == DataType.DOUBLE;
-    }
-
-    static void requireFloating(INDArray a) {
-        if (a.dataType() != DataType.FLOAT && a.dataType() != DataType.DOUBLE)
-            throw new IllegalArgumentException("expected float32 or float64, got " + a.dataType());
     }
 }

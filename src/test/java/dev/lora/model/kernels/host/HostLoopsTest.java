@@ -1,4 +1,4 @@
-package dev.lora.model;
+package dev.lora.model.kernels.host;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,7 +10,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class LoopsTest {
+class HostLoopsTest {
     @ParameterizedTest(name = "{0}, {1} rows")
     @CsvSource({"FLOAT, 3", "DOUBLE, 3", "FLOAT, 200", "DOUBLE, 200"})
     void addRowVectorAddsToEveryRow(DataType type, int rows) {
@@ -22,22 +22,10 @@ class LoopsTest {
             for (int i = 0; i < rows; i++) ys[i][j] = i * width + j + 1;
         }
         INDArray y = Nd4j.createFromArray(ys).castTo(type), v = Nd4j.createFromArray(vs).castTo(type);
-        Loops.addRowVector(y, v);
+        HostLoops.addRowVector(y, v);
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < width; j++) assertThat(y.getDouble(i, j)).isEqualTo((double) (i * width + j + 1) - (j + 1));
         }
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"FLOAT", "DOUBLE"})
-    void denseCopiesOnlyWhatIsNotOneRowMajorRun(DataType type) {
-        INDArray a = Nd4j.linspace(1, 12, 12, DataType.DOUBLE).reshape(3, 4).castTo(type);
-        assertThat(Loops.dense(a)).isSameAs(a);
-        INDArray block = a.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 3));
-        INDArray copy = Loops.dense(block);
-        assertThat(copy).isNotSameAs(block).isEqualTo(block);
-        assertThat(Loops.dense(a.transpose())).isEqualTo(a.transpose());
-        assertThat(Loops.dense(a.transpose()).ordering()).isEqualTo('c');
     }
 
     @Test
@@ -45,12 +33,12 @@ class LoopsTest {
         INDArray big = Nd4j.rand(DataType.FLOAT, 5, 7);
         INDArray view = big.get(NDArrayIndex.interval(1, 4),
                 NDArrayIndex.all());
-        double[][] rows = Loops.toDoubleRows(view);
+        double[][] rows = HostLoops.toDoubleRows(view, new double[3][7]);
         assertThat(rows).hasDimensions(3, 7);
         for (int r = 0; r < 3; r++) for (int c = 0; c < 7; c++) {
             assertThat(rows[r][c]).isEqualTo((double) big.getFloat(r + 1, c));
         }
         INDArray d = big.castTo(DataType.DOUBLE);
-        assertThat(Loops.toDoubleRows(d)[4][6]).isEqualTo(d.getDouble(4, 6));
+        assertThat(HostLoops.toDoubleRows(d, new double[5][7])[4][6]).isEqualTo(d.getDouble(4, 6));
     }
 }

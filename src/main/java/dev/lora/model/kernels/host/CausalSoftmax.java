@@ -1,5 +1,6 @@
-package dev.lora.model;
+package dev.lora.model.kernels.host;
 
+import dev.lora.model.kernels.Dense;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -16,8 +17,8 @@ final class CausalSoftmax {
     static void forward(INDArray scores, double scale) {
         int time = (int) scores.size(3);
         long rows = scores.length() / time;
-        Loops.Doubles io = Loops.asDoubles(Loops.requireDense(scores));
-        Loops.forRows(rows, time, (from, to) -> {
+        HostLoops.Doubles io = HostLoops.asDoubles(Dense.require(scores));
+        HostLoops.forRows(rows, time, (from, to) -> {
             double[] row = new double[time];
             for (int r = from; r < to; r++) {
                 int valid = r % time + 1;
@@ -34,15 +35,15 @@ final class CausalSoftmax {
                 io.store(r * time, row, time);
             }
         });
-        Loops.written(scores);
+        HostLoops.written(scores);
     }
 
     /** dp [B, H, T, T] (dense) becomes d(scores) = scale * p * (dp - sum(dp * p)) for probabilities p. */
     static void backward(INDArray dp, INDArray p, double scale) {
         int time = (int) dp.size(3);
         long rows = dp.length() / time;
-        Loops.Doubles dio = Loops.asDoubles(Loops.requireDense(dp)), pio = Loops.asDoubles(Loops.requireDense(p));
-        Loops.forRows(rows, time, (from, to) -> {
+        HostLoops.Doubles dio = HostLoops.asDoubles(Dense.require(dp)), pio = HostLoops.asDoubles(Dense.require(p));
+        HostLoops.forRows(rows, time, (from, to) -> {
             double[] d = new double[time], pr = new double[time];
             for (int r = from; r < to; r++) {
                 int valid = r % time + 1;
@@ -55,6 +56,6 @@ final class CausalSoftmax {
                 dio.store(r * time, d, time);
             }
         });
-        Loops.written(dp);
+        HostLoops.written(dp);
     }
 }

@@ -1,0 +1,24 @@
+package dev.lora.model.kernels;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DenseTest {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"FLOAT", "DOUBLE"})
+    void denseCopiesOnlyWhatIsNotOneRowMajorRun(DataType type) {
+        INDArray a = Nd4j.linspace(1, 12, 12, DataType.DOUBLE).reshape(3, 4).castTo(type);
+        assertThat(Dense.of(a)).isSameAs(a);
+        INDArray block = a.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 3));
+        INDArray copy = Dense.of(block);
+        assertThat(copy).isNotSameAs(block).isEqualTo(block);
+        assertThat(Dense.of(a.transpose())).isEqualTo(a.transpose());
+        assertThat(Dense.of(a.transpose()).ordering()).isEqualTo('c');
+    }
+}
