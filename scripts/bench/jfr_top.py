@@ -32,10 +32,10 @@ def kind(mine, stack):
     """'Conv1D: gemm', 'Attention: batched matmul', 'Gelu: other ops'...: robust to line-number changes."""
     cls = mine.split(":")[0].rsplit(".", 2)[-2].split("$")[0]
     names = {name for name, _ in stack}
-    if cls == "StepRunner":
-        return "StepRunner: workspace open/close (mostly the first step, which sizes it)"
+    if cls == "StepUpdater":
+        return "StepUpdater: workspace open/close (mostly the first step, which sizes it)"
     if any(n.startswith("org.bytedeco.openblas.global.openblas.cblas_") for n in names):
-        return f"{cls}: batched matmul" if "dev.lora.model.Gemm.batchedInto" in names else f"{cls}: gemm"
+        return f"{cls}: batched matmul" if "dev.lora.model.kernels.host.Blas.batchedInto" in names else f"{cls}: gemm"
     if "org.nd4j.linalg.factory.Nd4j.gemm" in names:
         return f"{cls}: gemm"
     if "org.nd4j.linalg.factory.Nd4j.matmul" in names:
@@ -62,11 +62,11 @@ def main():
         if thread != "main":
             continue
         stack = list(frames(e))
-        # model.Gemm only forwards to BLAS: charge its samples to the layer that called it.
+        # The kernels compute for a layer: charge their samples to the layer that called them.
         mine = next((f"{name}:{line}" for name, line in stack
-                     if name.startswith("dev.lora.") and not name.startswith("dev.lora.model.Gemm.")), None)
+                     if name.startswith("dev.lora.") and not name.startswith("dev.lora.model.kernels.")), None)
         # Only the optimiser steps: not model building, not the gemm probe. JFR keeps the innermost frames
-        # of a deep stack, so a step's sample may have lost StepRunner.run; look for what is not a step.
+        # of a deep stack, so a step's sample may have lost StepUpdater.step; look for what is not a step.
         if mine is None or mine.startswith(("dev.lora.bench", "dev.lora.cli")) \
                 or any(name.startswith(NOT_STEP) for name, _ in stack):
             continue

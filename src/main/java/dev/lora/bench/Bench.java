@@ -13,7 +13,8 @@ import dev.lora.model.Gpt2Config;
 import dev.lora.model.Gpt2Weights;
 import dev.lora.model.Param;
 import dev.lora.train.AdamW;
-import dev.lora.train.StepRunner;
+import dev.lora.train.StepGradient;
+import dev.lora.train.StepUpdater;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -22,7 +23,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code lora bench}: times {@link StepRunner#run} (what {@code lora train} runs per step) on a randomly
+ * {@code lora bench}: times {@link StepGradient} and {@link StepUpdater} (what {@code lora train} runs per step) on a randomly
  * initialised model with the E2E LoRA setup, and reports one JSON object. scripts/bench/bench_torch.py
  * does the same work in PyTorch and prints the same fields, so the two can be set side by side.
  */
@@ -49,7 +50,8 @@ public final class Bench {
         LoraSettings lora = new LoraSettings(RANK, ALPHA, DROPOUT, o.targets(), LoraBias.NONE, Optional.empty());
         LoraModel model = LoraModel.create(base, lora, SEED);
         AdamW optimizer = new AdamW(model.trainable(), BETA1, BETA2, EPS, WEIGHT_DECAY);
-        StepRunner runner = new StepRunner(model, optimizer, LABEL_SMOOTHING, CLIP_NORM, SEED);
+        StepGradient gradient = new StepGradient(model, LABEL_SMOOTHING, SEED);
+        StepUpdater updater = new StepUpdater(model.trainable(), optimizer, CLIP_NORM, step -> LR, model.model().kernels());
         List<Batch> batches;
         if (o.data().isPresent()) {
             List<Example> examples = RealBatches.read(o.data().get(), o.lines(), config.nPositions());
@@ -59,12 +61,12 @@ public final class Bench {
             batches = List.of(RandomBatch.of(config.vocabSize(), o.batch(), o.seq(), SEED));
         }
 
-        for (int i = 0; i < o.warmup(); i++) step(runner, i, batches.get(i % batches.size()));
+        for (int i = 0; i < o.warmup(); i++) step(gradient, updater, i, batches.get(i % batches.size()));
         Step[] timed = new Step[o.steps()];
         long realTokens = 0;
         for (int i = 0; i < o.steps(); i++) {
             Batch batch = batches.get((o.warmup() + i) % batches.size());
-            timed[i] = step(runner, o.warmup() + i, batch);
+            timed[i] = step(gradient, updater, o.warmup() + i, batch);
             realTokens += batch.realTokens();
         }
         double peakRss = ProcessStats.peakRssMb(); // before the probe, so it is the training step's peak
@@ -136,10 +138,10 @@ public final class Bench {
         return out;
     }
 
-    private static Step step(StepRunner runner, long index, Batch batch) {
+    private static Step step(StepGradient gradient, StepUpdater updater, long index, Batch batch) {
         double cpu0 = ProcessStats.cpuSeconds();
         long t0 = System.nanoTime();
-        StepRunner.Result r = runner.run(index, List.of(batch), LR);
+        StepUpdater.Result r = updater.step(index, 1, () -> gradient.add(index, List.of(StepGradient.Shard.whole(batch)), 1));
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new Step(seconds, ProcessStats.cpuSeconds() - cpu0, r.loss());
     }

@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.OptionalLong;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -60,6 +61,7 @@ public final class TrainCommand implements Callable<Integer> {
         RunConfig cfg = ConfigLoader.load(config, overrides);
         Trainer.Resume from = resume == null ? new Trainer.Resume.None()
                 : resume.isEmpty() ? new Trainer.Resume.Latest() : new Trainer.Resume.From(Path.of(resume));
-        return new Trainer(cfg).workers(spark.training()).stopAfter(stopAfter).checkWeights(checkWeights).force(force).dryRun(dryRun).run(from);
+        OptionalLong stop = stopAfter == null ? OptionalLong.empty() : OptionalLong.of(stopAfter);
+        return new Trainer(cfg, new Trainer.Options(from, stop, checkWeights, force, dryRun, spark.training())).run();
     }
 }

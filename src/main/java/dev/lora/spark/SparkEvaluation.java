@@ -13,11 +13,11 @@ import dev.lora.model.Gpt2Model;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nd4j.linalg.api.buffer.DataType;
 
-import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 
 /**
@@ -34,7 +34,14 @@ public final class SparkEvaluation implements EvalWorkers {
      * The model an executor loads: base model (as executors find it), adapter folder, dtype, the driver's geometry,
      * and whether to scan the weights for NaN and infinity first (--check-weights: each executor scans its copy).
      */
-    record Spec(String model, String adapter, DataType dtype, String geometry, boolean checkWeights) implements Serializable {
+    record Spec(String model, String adapter, DataType dtype, String geometry, boolean checkWeights) implements ModelSource {
+        @Override
+        public <R> R withModel(Function<Gpt2Model, R> work) {
+            try (Replicas.Lease<Gpt2Model> lease = Replicas.borrow(this, Spec::load)) {
+                return work.apply(lease.model());
+            }
+        }
+
         Gpt2Model load() {
             Path dir = ModelResolver.fromEnvironment().resolve(model);
             ReplicaSpec.requireGeometry(dir, geometry, Gpt2Loader.readConfig(dir));
@@ -63,14 +70,7 @@ public final class SparkEvaluation implements EvalWorkers {
 
     @Override
     public List<DatasetLoss.BatchLoss> losses(List<List<Example>> batches) {
-        List<ArrayList<Example>> work = batches.stream().map(ArrayList::new).toList();
-        Spec s = spec;
-        return SparkCluster.job(spark, "the loss", () -> spark.parallelize(work, Math.max(1, Math.min(tasks, work.size())))
-                .map(b -> {
-                    try (Replicas.Lease<Gpt2Model> lease = Replicas.borrow(s, Spec::load)) {
-                        return DatasetLoss.ofBatch(lease.model(), b);
-                    }
-                }).collect());
+        return SparkLosses.of(spark, tasks, batches, spec, "the loss");
     }
 
     @Override
@@ -82,14 +82,12 @@ public final class SparkEvaluation implements EvalWorkers {
         for (int from = 0; from < batches.size(); from += tasks) {
             List<Generator.PromptBatch> round = batches.subList(from, Math.min(batches.size(), from + tasks));
             List<ArrayList<int[]>> outputs = SparkCluster.job(spark, "decoding", () -> spark.parallelize(new ArrayList<>(round), round.size())
-                    .map(b -> {
-                        try (Replicas.Lease<Gpt2Model> lease = Replicas.borrow(s, Spec::load)) {
-                            // As in one process: the loss ran on the weights as loaded, decoding on this layout (each
-                            // replica has weights of its own, and one task at a time).
-                            lease.model().weights().layOutForDecoding();
-                            return new ArrayList<>(Generator.decode(lease.model(), b, settings));
-                        }
-                    }).collect());
+                    .map(b -> s.withModel(m -> {
+                        // As in one process: the loss ran on the weights as loaded, decoding on this layout (each
+                        // replica has weights of its own, and one task at a time).
+                        m.weights().layOutForDecoding();
+                        return new ArrayList<>(Generator.decode(m, b, settings));
+                    })).collect());
             out.addAll(outputs);
             for (Generator.PromptBatch b : round) done += b.ids().length;
             progress.accept(done);

@@ -4,22 +4,23 @@ import dev.lora.data.Example;
 import dev.lora.eval.DatasetLoss;
 import dev.lora.model.Gpt2Config;
 import dev.lora.model.Param;
-import dev.lora.train.StepRunner;
+import dev.lora.train.StepGradient;
 import dev.lora.train.StepWorkers;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.buffer.DataType;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Data-parallel training on Spark, the way MLlib runs gradient descent: the driver keeps the training loop (data
- * order, schedule, AdamW, clipping, checkpoints, metrics, resume) and each optimiser step is one Spark job. Its
- * tasks each take a slice of every micro-batch, compute that slice's gradient with the step's global scaling on a
- * cached replica of the model (StepTask), and send it back; the driver adds the tasks' gradients in task order and
- * steps. Dropout masks are a function of (seed, step, example), so the step does not depend on how its examples are
+ * order, schedule, AdamW, clipping, checkpoints, metrics, resume) and each optimiser step is one Spark job. The
+ * training examples are broadcast once per run and the adapter once per step (as MLlib broadcasts its weights); the
+ * tasks carry indices, each takes a slice of every micro-batch, computes that slice's gradient with the step's global
+ * scaling on a cached replica of the model (StepTask), and sends it back; the driver adds the tasks' gradients in
+ * task order and steps. Dropout masks are a function of (seed, step, example), so the step does not depend on how its examples are
  * spread over tasks.
  */
 public final class SparkTraining implements StepWorkers {
@@ -29,6 +30,8 @@ public final class SparkTraining implements StepWorkers {
     private final ReplicaSpec spec;
     private final int tasks;
     private final FailOnce failOnce;
+    /** The training examples, placed on the executors once; each step's tasks carry indices into them. */
+    private final Broadcast<ArrayList<Example>> train;
 
     /** A test's injected fault: the first attempt of task {@code task} of step {@code step} (1-based) fails. */
     public record FailOnce(long step, int task) {
@@ -44,6 +47,7 @@ public final class SparkTraining implements StepWorkers {
                 run.model().settings(), run.config().train().labelSmoothing(), run.config().train().seed());
         this.tasks = Math.max(1, spark.defaultParallelism());
         this.failOnce = failOnce;
+        this.train = spark.broadcast(new ArrayList<>(run.train()));
     }
 
     /**
@@ -56,53 +60,41 @@ public final class SparkTraining implements StepWorkers {
                 executorModel, failOnce);
     }
 
+    /** One Spark job: the adapter broadcast once, a task per slice of the micro-batches, gradients added in task order. */
     @Override
-    public StepRunner.Contribution contribute(long step, List<MicroBatch> microBatches) {
+    public StepGradient.Contribution contribute(long step, List<int[]> microBatches) {
         List<Param> trainable = run.model().trainable();
-        AdapterValues adapter = AdapterValues.of(trainable);
-        List<StepTask> work = new ArrayList<>();
-        for (int t = 0; t < tasks; t++) {
-            List<StepTask.ShardData> shards = new ArrayList<>();
-            for (MicroBatch m : microBatches) {
-                int n = m.examples().size(), from = (int) ((long) n * t / tasks), to = (int) ((long) n * (t + 1) / tasks);
-                if (from == to) continue;
-                int lossTokens = m.examples().stream().mapToInt(Example::lossTokens).sum();
-                shards.add(StepTask.ShardData.of(m.examples().subList(from, to), Arrays.copyOfRange(m.indices(), from, to), lossTokens));
+        Broadcast<AdapterValues> adapter = spark.broadcast(AdapterValues.of(trainable));
+        try {
+            List<StepTask> work = new ArrayList<>();
+            for (int t = 0; t < tasks; t++) {
+                if (!StepGradient.hasWork(microBatches, t, tasks)) continue;
+                boolean fail = failOnce != null && failOnce.step() == step + 1 && failOnce.task() == work.size();
+                work.add(new StepTask(spec, step, new ArrayList<>(microBatches), t, tasks, adapter, train, fail));
             }
-            boolean fail = failOnce != null && failOnce.step() == step + 1 && failOnce.task() == work.size();
-            if (!shards.isEmpty()) {
-                work.add(new StepTask(spec, step, microBatches.size(), adapter, new ArrayList<>(shards), fail));
+            List<StepTask.Part> parts = SparkCluster.job(spark, "step " + (step + 1),
+                    () -> spark.parallelize(work, work.size()).map(StepTask::run).collect());
+            // Task order, whatever order the tasks finished in: the sum is the same every run.
+            StepGradient.Contribution total = new StepGradient.Contribution(0, 0);
+            for (StepTask.Part part : parts) {
+                for (int i = 0; i < trainable.size(); i++) trainable.get(i).grad().addi(part.grads().get(i).toArray());
+                total = total.plus(new StepGradient.Contribution(part.loss(), part.tokens()));
             }
+            return total;
+        } finally {
+            adapter.destroy();
         }
-        List<StepTask.Part> parts = SparkCluster.job(spark, "step " + (step + 1),
-                () -> spark.parallelize(work, work.size()).map(StepTask::run).collect());
-        // Task order, whatever order the tasks finished in: the sum is the same every run.
-        StepRunner.Contribution total = new StepRunner.Contribution(0, 0);
-        for (StepTask.Part part : parts) {
-            for (int i = 0; i < trainable.size(); i++) trainable.get(i).grad().addi(part.grads().get(i).toArray());
-            total = total.plus(new StepRunner.Contribution(part.loss(), part.tokens()));
-        }
-        return total;
     }
 
-    /** The validation loss: DatasetLoss's batches split into contiguous runs, one per task, summed in batch order. */
+    /** The validation loss, on training replicas given the driver's current adapter (SparkLosses, as lora eval --spark). */
     @Override
-    public DatasetLoss.Result loss(List<Example> examples, int batchSize) {
-        AdapterValues adapter = AdapterValues.of(run.model().trainable());
-        List<List<Example>> batches = DatasetLoss.batches(examples, batchSize);
-        List<LossTask> work = new ArrayList<>();
-        int n = Math.min(tasks, batches.size());
-        for (int t = 0; t < n; t++) {
-            List<ArrayList<Example>> part = new ArrayList<>();
-            for (List<Example> b : batches.subList(batches.size() * t / n, batches.size() * (t + 1) / n)) part.add(new ArrayList<>(b));
-            work.add(new LossTask(spec, adapter, part));
+    public List<DatasetLoss.BatchLoss> losses(List<List<Example>> batches) {
+        Broadcast<AdapterValues> adapter = spark.broadcast(AdapterValues.of(run.model().trainable()));
+        try {
+            return SparkLosses.of(spark, tasks, batches, new StepTask.Validation(spec, adapter), "the validation loss");
+        } finally {
+            adapter.destroy();
         }
-        List<DatasetLoss.BatchLoss> parts = new ArrayList<>();
-        if (!work.isEmpty()) {
-            SparkCluster.job(spark, "the validation loss", () -> spark.parallelize(work, work.size()).map(LossTask::run).collect())
-                    .forEach(parts::addAll);
-        }
-        return DatasetLoss.combine(parts, examples.size());
     }
 
     @Override

@@ -13,6 +13,22 @@ import java.util.stream.Stream;
 
 /** The {@code OUTPUT/checkpoints} folder: listing, picking the one to resume from, pruning. */
 public record CheckpointStore(Path dir) {
+    private static final String STEP_FOLDER = "step-\\d+";
+
+    /** A checkpoint folder a user named ({@code .../checkpoints/step-N}), verified. */
+    public static Checkpoint open(Path folder) {
+        String name = folder.getFileName() == null ? "" : folder.getFileName().toString();
+        if (!Files.isDirectory(folder) || !name.matches(STEP_FOLDER)) {
+            throw new InputError(folder + ": not a checkpoint folder (expected .../checkpoints/step-N)");
+        }
+        Checkpoint c = new Checkpoint(folder, step(name));
+        c.verify();
+        return c;
+    }
+
+    private static long step(String folderName) {
+        return Long.parseLong(folderName.substring("step-".length()));
+    }
 
     public List<Checkpoint> list() {
         if (!Files.isDirectory(dir)) return List.of();
@@ -20,7 +36,7 @@ public record CheckpointStore(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             s.forEach(p -> {
                 String n = p.getFileName().toString();
-                if (Files.isDirectory(p) && n.matches("step-\\d+")) out.add(new Checkpoint(p, Long.parseLong(n.substring(5))));
+                if (Files.isDirectory(p) && n.matches(STEP_FOLDER)) out.add(new Checkpoint(p, step(n)));
             });
         } catch (IOException e) {
             throw new InputError(dir + ": cannot list checkpoints: " + e.getMessage(), e);

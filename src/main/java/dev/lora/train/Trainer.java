@@ -4,37 +4,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lora.config.RunConfig;
 import dev.lora.config.TrainSettings;
-import dev.lora.data.Dataset;
-import dev.lora.data.DatasetReader;
 import dev.lora.data.Example;
 import dev.lora.eval.DatasetLoss;
 import dev.lora.eval.TaskProgress;
 import dev.lora.io.AtomicFiles;
 import dev.lora.io.InputError;
-import dev.lora.io.ModelResolver;
 import dev.lora.io.OutputFolder;
 import dev.lora.lora.AdapterFiles;
 import dev.lora.lora.LoraModel;
 import dev.lora.lora.formats.AdapterReader;
-import dev.lora.model.Gpt2Config;
 import dev.lora.model.Gpt2Loader;
 import dev.lora.model.Gpt2Weights;
 import dev.lora.model.Param;
-import dev.lora.tokenizer.Gpt2Tokenizer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.stream.Stream;
+import java.util.OptionalLong;
 
 /**
  * A LoRA training run: loads the base model and data, trains the adapters with AdamW under the
@@ -57,38 +50,58 @@ public final class Trainer {
         }
     }
 
+    /**
+     * How to run: what to resume from; stop with a checkpoint after step {@code stopAfter} (empty: run to the end);
+     * scan the base weights for NaN and infinity first; start afresh over another run's files; only read the inputs and
+     * print what the run would do; where each step's gradient is computed.
+     */
+    public record Options(Resume resume, OptionalLong stopAfter, boolean checkWeights, boolean force, boolean dryRun,
+                          StepWorkers.Factory workers) {
+        public Options {
+            if (stopAfter.isPresent() && stopAfter.getAsLong() <= 0) {
+                throw new InputError("--stop-after must be a positive step, got " + stopAfter.getAsLong());
+            }
+        }
+
+        /** A fresh run to the end, in this process. */
+        public static Options fresh() {
+            return new Options(new Resume.None(), OptionalLong.empty(), false, false, false, StepWorkers.LOCAL);
+        }
+    }
+
     private final RunConfig config;
+    private final Options options;
     private final TrainSettings ts;
     private final Path output;
     private final StopSignal stop = new StopSignal();
-    private long stopAfter = Long.MAX_VALUE;
-    private boolean checkWeights;
-    private boolean force;
-    private boolean dryRun;
-    private StepWorkers.Factory workers = StepWorkers.LOCAL;
     /** Steps skipped as non-finite since the last step that updated (train.max_skipped_steps). */
     private int skippedInARow;
 
-    public Trainer(RunConfig config) {
+    public Trainer(RunConfig config, Options options) {
         this.config = config;
+        this.options = options;
         this.ts = config.train();
         this.output = config.output();
     }
 
     /** Runs (or resumes) training; returns 0 when finished, 130 after Ctrl-C, 143 after SIGTERM (a checkpoint saved). */
-    public int run(Resume resume) {
+    public int run() {
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("model", Path.of(config.model()));
         inputs.put("data.train", config.data().train());
         config.data().valid().ifPresent(v -> inputs.put("data.valid", v));
         config.lora().init().ifPresent(i -> inputs.put("lora.init", i));
         OutputFolder.refuseOverlap("output", output, inputs);
-        if (dryRun) return describe(resume);
-        if (resume instanceof Resume.None) RunFolder.refuseUsed(output, force);
+        boolean fresh = options.resume() instanceof Resume.None;
+        if (options.dryRun()) {
+            System.out.println(DryRun.report(config, RunInputs.read(config), fresh));
+            return 0;
+        }
+        if (fresh) RunFolder.refuseUsed(output, options.force());
         Path firstCreated = firstMissing(output);
         boolean finished = false;
         try (stop; RunLock lock = RunLock.acquire(output)) {
-            int status = train(resume);
+            int status = train(options.resume());
             finished = true;
             return status;
         } finally {
@@ -107,115 +120,14 @@ public final class Trainer {
         return missing;
     }
 
-    /** Scans the base weights for NaN and infinity before training. */
-    public Trainer checkWeights(boolean on) {
-        this.checkWeights = on;
-        return this;
-    }
-
-    /** Only reads the inputs and prints what the run would do (see {@link #describe}); writes nothing. */
-    public Trainer dryRun(boolean on) {
-        this.dryRun = on;
-        return this;
-    }
-
-    /** A fresh run replaces the previous run's files in its output folder instead of refusing to start. */
-    public Trainer force(boolean on) {
-        this.force = on;
-        return this;
-    }
-
-    /** Where each step's gradient is computed (default: this process). */
-    public Trainer workers(StepWorkers.Factory factory) {
-        this.workers = factory;
-        return this;
-    }
-
-    /** Stops after optimiser step {@code step} with a checkpoint (null: run to the end). */
-    public Trainer stopAfter(Long step) {
-        if (step != null && step <= 0) throw new InputError("--stop-after must be a positive step, got " + step);
-        this.stopAfter = step == null ? Long.MAX_VALUE : step;
-        return this;
-    }
-
-    private DataOrder order(List<Example> train) {
-        int[] lengths = ts.groupByLength() ? train.stream().mapToInt(Example::length).toArray() : null;
-        return new DataOrder(train.size(), ts.batchSize(), ts.gradAccum(), ts.shuffle(), ts.seed(), lengths);
-    }
-
-    /** What a run reads before its weights: the model folder and geometry, the tokenised data, the data order. */
-    private record Inputs(Path modelDir, Gpt2Config geometry, Dataset train, Optional<Dataset> valid, DataOrder order,
-                          long totalSteps, int longest) {
-        List<Example> validExamples() {
-            return valid.map(Dataset::examples).orElse(List.of());
-        }
-    }
-
-    private Inputs inputs() {
-        Path modelDir = ModelResolver.fromEnvironment().resolve(config.model());
-        Gpt2Config geometry = Gpt2Loader.readConfig(modelDir);
-        config.requireMaxSeqLenWithin(geometry.nPositions());
-        Gpt2Tokenizer tokenizer = Gpt2Tokenizer.forModelFolder(modelDir);
-        int maxSeqLen = config.data().maxSeqLen();
-        Dataset train = DatasetReader.read(config.data().train(), tokenizer, maxSeqLen);
-        Optional<Dataset> valid = config.data().valid().map(v -> DatasetReader.read(v, tokenizer, maxSeqLen));
-        for (Dataset d : Stream.concat(Stream.of(train), valid.stream()).toList()) {
-            if (d.truncated() > 0) {
-                LOG.warn("{}: {} of {} examples are longer than data.max_seq_len={} and lose context tokens from the left",
-                        d.file(), d.truncated(), d.size(), maxSeqLen);
-            }
-        }
-        // Memory and disk are checked before the (possibly large) weights are read, so a run that cannot fit fails at once.
-        int longest = Stream.concat(train.examples().stream(), valid.stream().flatMap(d -> d.examples().stream()))
-                .mapToInt(Example::length).max().orElse(2);
-        Preflight.check(config, geometry, longest);
-        DataOrder order = order(train.examples());
-        long total = ts.maxSteps().isPresent() ? ts.maxSteps().getAsInt() : (long) ts.epochs() * order.stepsPerEpoch();
-        if (ts.keepBest() && valid.isEmpty()) {
-            throw new InputError("train.keep_best needs data.valid: the best adapter is the one with the lowest validation loss");
-        }
-        if (ts.warmupSteps() >= total) {
-            LOG.warn("train.warmup_steps={} covers the whole run of {} steps: the learning rate never reaches train.lr={};"
-                    + " lower train.warmup_steps", ts.warmupSteps(), total, ts.lr());
-        }
-        return new Inputs(modelDir, geometry, train, valid, order, total, longest);
-    }
-
-    /**
-     * {@code --dry-run}: the resolved config, the step count and how it follows from the config, the examples, the
-     * parameter counts and the memory and disk estimates, on stdout; the weights are not read and nothing is written.
-     */
-    private int describe(Resume resume) {
-        Inputs in = inputs();
-        Preflight.Estimate e = Preflight.estimate(config, in.geometry(), in.longest());
-        long trainable = Preflight.trainableParameters(config.lora(), in.geometry()), base = Preflight.baseParameters(in.geometry());
-        DataOrder order = in.order();
-        StringBuilder out = new StringBuilder("Resolved config:\n").append(config.toYaml().strip()).append("\n\n");
-        out.append(String.format(Locale.ROOT, "steps: %d (%s; %d examples per step: batch_size %d x grad_accum %d)%n",
-                in.totalSteps(), ts.maxSteps().isPresent() ? "train.max_steps" : ts.epochs() + " epochs of " + order.stepsPerEpoch()
-                        + " steps", ts.batchSize() * ts.gradAccum(), ts.batchSize(), ts.gradAccum()));
-        out.append(String.format(Locale.ROOT, "examples: %d for training (%d cut to data.max_seq_len=%d)%s; longest %d tokens%n",
-                in.train().size(), in.train().truncated(), config.data().maxSeqLen(),
-                in.valid().map(v -> ", " + v.size() + " for validation").orElse(""), in.longest()));
-        out.append(String.format(Locale.ROOT, "parameters: %,d trainable of %,d in the base model (%.3f%%)%n", trainable, base,
-                100.0 * trainable / base));
-        out.append(String.format(Locale.ROOT, "memory: about %s (weights %s, activations %s); each checkpoint about %s%n",
-                Preflight.size(e.memory()), Preflight.size(e.weights()), Preflight.size(e.activations()), Preflight.size(e.checkpoint())));
-        List<String> used = RunFolder.present(output);
-        out.append("output: ").append(output);
-        if (!used.isEmpty() && resume instanceof Resume.None) out.append(" (holds another run: a real run needs --resume or --force)");
-        System.out.println(out);
-        return 0;
-    }
-
     private int train(Resume resume) {
         DataType dtype = ts.dtype().nd4j();
-        Inputs in = inputs();
+        RunInputs in = RunInputs.read(config);
         List<Example> train = in.train().examples(), valid = in.validExamples();
-        Gpt2Weights base = Gpt2Loader.load(in.modelDir(), dtype, checkWeights);
+        Gpt2Weights base = Gpt2Loader.load(in.modelDir(), dtype, options.checkWeights());
         // Printed once the inputs are known to be good, so an input error stays the last thing on screen.
         LOG.info("Resolved config:\n{}", config.toYaml().strip());
-        if (force && resume instanceof Resume.None) RunFolder.clear(output);
+        if (options.force() && resume instanceof Resume.None) RunFolder.clear(output);
         AtomicFiles.writeString(output.resolve("config.yaml"), config.toYaml());
 
         LoraModel model = config.lora().init()
@@ -237,17 +149,18 @@ public final class Trainer {
                 base.params().values().stream().mapToLong(p -> p.value().length()).sum(), params.size(), train.size(),
                 total, ts.gradAccum(), ts.batchSize());
 
-        StepRunner runner = new StepRunner(model, optimizer, ts.labelSmoothing(), ts.clipNorm(), ts.seed());
-        try (StepWorkers steps = workers.open(new StepWorkers.Run(config, in.modelDir(), model, runner));
+        StepGradient gradient = new StepGradient(model, ts.labelSmoothing(), ts.seed());
+        StepUpdater updater = new StepUpdater(params, optimizer, ts.clipNorm(), schedule::at, model.model().kernels());
+        try (StepWorkers steps = options.workers().open(new StepWorkers.Run(config, in.modelDir(), gradient, train));
              MetricsLog metrics = new MetricsLog(output.resolve("metrics.jsonl"), start);
              TaskProgress progress = new TaskProgress("step", start, total, ts.logEvery(), TaskProgress.isTerminal())) {
             LOG.info("Steps run in {}", steps.describe());
             for (long step = start; step < total; step++) {
-                ObjectNode row = trainStep(runner, steps, order, train, step, schedule.at(step));
+                ObjectNode row = trainStep(updater, steps, order, step);
                 long done = step + 1;
                 boolean last = done == total;
                 if (!valid.isEmpty() && (last || (ts.evalEvery() > 0 && done % ts.evalEvery() == 0))) {
-                    DatasetLoss.Result v = steps.loss(valid, ts.batchSize());
+                    DatasetLoss.Result v = DatasetLoss.combine(steps.losses(DatasetLoss.batches(valid, ts.batchSize())), valid.size());
                     row.put("valid_loss", v.loss());
                     row.put("valid_perplexity", v.perplexity());
                     if (ts.keepBest() && Double.isFinite(v.loss()) && (bestLoss.isEmpty() || v.loss() < bestLoss.getAsDouble())) {
@@ -261,7 +174,7 @@ public final class Trainer {
                 metrics.append(row);
                 progress.update(done, String.format("loss %.4f lr %.2e %.0f tok/s", row.get("loss").asDouble(),
                         row.get("lr").asDouble(), row.get("tokens_per_s").asDouble()));
-                boolean interrupted = stop.requested(), planned = done == stopAfter && !last;
+                boolean interrupted = stop.requested(), planned = options.stopAfter().orElse(-1) == done && !last;
                 if (last || interrupted || planned || (ts.saveEvery() > 0 && done % ts.saveEvery() == 0)) {
                     Checkpoint c = Checkpoint.save(store.dir(), done, total, model, optimizer, config.model(), fingerprint);
                     store.prune(ts.saveTotalLimit());
@@ -280,15 +193,10 @@ public final class Trainer {
     }
 
     /** One optimiser step over its micro-batches; returns its metrics row. */
-    private ObjectNode trainStep(StepRunner runner, StepWorkers steps, DataOrder order, List<Example> train, long step, double lr) {
+    private ObjectNode trainStep(StepUpdater updater, StepWorkers steps, DataOrder order, long step) {
         long t0 = System.nanoTime();
-        List<StepWorkers.MicroBatch> micro = new ArrayList<>();
-        for (int[] indices : order.microBatches(step)) {
-            List<Example> examples = new ArrayList<>();
-            for (int idx : indices) examples.add(train.get(idx));
-            micro.add(new StepWorkers.MicroBatch(examples, indices));
-        }
-        StepRunner.Result r = runner.run(micro.size(), lr, () -> steps.contribute(step, micro));
+        List<int[]> micro = List.of(order.microBatches(step));
+        StepUpdater.Result r = updater.step(step, micro.size(), () -> steps.contribute(step, micro));
         if (!r.paramsFinite()) {
             throw new InputError("step " + (step + 1) + ": the update made the adapter's parameters NaN or infinite (train.lr="
                     + ts.lr() + " is likely too large); stopped without saving them. Lower train.lr or set train.clip_norm");
@@ -297,7 +205,7 @@ public final class Trainer {
         row.put("step", step + 1);
         row.put("epoch", order.epochOf(step) + 1);
         row.put("loss", r.loss());
-        row.put("lr", lr);
+        row.put("lr", r.lr());
         row.put("grad_norm", r.gradNorm());
         if (r.skipped()) {
             if (!ts.skipNonfinite()) {
@@ -325,14 +233,7 @@ public final class Trainer {
             from = store.latestVerified();
             if (from.isEmpty()) throw new InputError(store.dir() + ": no checkpoint to resume from; start without --resume");
         } else if (resume instanceof Resume.From f) {
-            Path dir = f.checkpoint();
-            String name = dir.getFileName().toString();
-            if (!Files.isDirectory(dir) || !name.matches("step-\\d+")) {
-                throw new InputError(dir + ": not a checkpoint folder (expected .../checkpoints/step-N)");
-            }
-            Checkpoint c = new Checkpoint(dir, Long.parseLong(name.substring(5)));
-            c.verify();
-            from = Optional.of(c);
+            from = Optional.of(CheckpointStore.open(f.checkpoint()));
         }
         if (from.isEmpty()) return 0;
         JsonNode made = from.get().trainerState().get("run");

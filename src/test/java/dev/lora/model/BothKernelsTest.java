@@ -12,7 +12,8 @@ import dev.lora.model.kernels.Kernels;
 import dev.lora.model.kernels.host.HostKernels;
 import dev.lora.model.kernels.nd4j.Nd4jKernels;
 import dev.lora.train.AdamW;
-import dev.lora.train.StepRunner;
+import dev.lora.train.OneStep;
+import dev.lora.train.StepUpdater;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -53,7 +54,7 @@ class BothKernelsTest {
         assertThat(host.model().kernels().name()).isEqualTo("host");
         assertThat(nd4j.model().kernels().name()).isEqualTo("nd4j");
 
-        StepRunner.Result h = step(host), n = step(nd4j);
+        StepUpdater.Result h = step(host), n = step(nd4j);
         assertThat(h.finite()).isTrue();
         assertThat(relative(n.loss(), h.loss())).as("loss").isLessThan(BOUND);
         assertThat(relative(n.gradNorm(), h.gradNorm())).as("gradient norm").isLessThan(BOUND);
@@ -72,11 +73,11 @@ class BothKernelsTest {
         assertThat(fromNd4j).as("beam search outputs").containsExactlyElementsOf(fromHost);
     }
 
-    private static StepRunner.Result step(LoraModel model) {
-        StepRunner runner = new StepRunner(model, new AdamW(model.trainable(), 0.9, 0.999, 1e-8, 0.01), 0.1, 1.0, 7);
+    private static StepUpdater.Result step(LoraModel model) {
+        AdamW adam = new AdamW(model.trainable(), 0.9, 0.999, 1e-8, 0.01);
         Batch a = Batch.of(List.of(new Example(new int[]{3, 17, 5, 29, 11}, 2), new Example(new int[]{8, 1, 22}, 1)), new int[]{0, 1});
         Batch b = Batch.of(List.of(new Example(new int[]{13, 14, 15, 16}, 2)), new int[]{2});
-        return runner.run(0, List.of(a, b), 1e-2);
+        return OneStep.run(model, adam, 0.1, 1.0, 7, 0, List.of(a, b), 1e-2);
     }
 
     private static double relative(double got, double want) {

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -122,8 +123,9 @@ class SparkTrainingTest {
         // Validation every 2 steps (on the executors under Spark), on the training examples: valid_loss is compared too.
         Files.writeString(cfg, Files.readString(cfg).replace("  train: " + data + "\n", "  train: " + data + "\n  valid: " + data + "\n"));
         boolean resume = stopAfter != null && stopAfter < 0;
-        Trainer trainer = new Trainer(ConfigLoader.load(cfg, List.of())).workers(workers).stopAfter(resume ? null : stopAfter);
-        assertThat(trainer.run(resume ? new Trainer.Resume.Latest() : new Trainer.Resume.None())).isZero();
+        OptionalLong stop = resume || stopAfter == null ? OptionalLong.empty() : OptionalLong.of(stopAfter);
+        Trainer.Resume from = resume ? new Trainer.Resume.Latest() : new Trainer.Resume.None();
+        assertThat(new Trainer(ConfigLoader.load(cfg, List.of()), new Trainer.Options(from, stop, false, false, false, workers)).run()).isZero();
         return out;
     }
 

@@ -39,20 +39,45 @@ class ShardedStepTest {
         Batch mb1 = Batch.of(List.of(EX.get(0), EX.get(1), EX.get(2)), new int[]{0, 1, 2});
         Batch mb2 = Batch.of(List.of(EX.get(3), EX.get(4)), new int[]{3, 4});
         LoraModel whole = model();
-        StepRunner.Result one = runner(whole).run(5, List.of(mb1, mb2), 1e-2);
+        StepUpdater.Result one = OneStep.run(whole, adam(whole), 0.1, 0.5, 77, 5, List.of(mb1, mb2), 1e-2);
 
         // Two tasks: examples 2, 0 and 4 (other order, other micro-batch positions), then examples 1 and 3.
         LoraModel taskA = model(), taskB = model(), driver = model();
-        StepRunner.Contribution a = runner(taskA).contribute(5, List.of(
-                new StepRunner.Shard(Batch.of(List.of(EX.get(2), EX.get(0)), new int[]{2, 0}), mb1.lossTokens()),
-                new StepRunner.Shard(Batch.of(List.of(EX.get(4)), new int[]{4}), mb2.lossTokens())), 2);
-        StepRunner.Contribution b = runner(taskB).contribute(5, List.of(
-                new StepRunner.Shard(Batch.of(List.of(EX.get(1)), new int[]{1}), mb1.lossTokens()),
-                new StepRunner.Shard(Batch.of(List.of(EX.get(3)), new int[]{3}), mb2.lossTokens())), 2);
+        StepGradient.Contribution a = gradient(taskA).add(5, List.of(
+                new StepGradient.Shard(Batch.of(List.of(EX.get(2), EX.get(0)), new int[]{2, 0}), mb1.lossTokens()),
+                new StepGradient.Shard(Batch.of(List.of(EX.get(4)), new int[]{4}), mb2.lossTokens())), 2);
+        StepGradient.Contribution b = gradient(taskB).add(5, List.of(
+                new StepGradient.Shard(Batch.of(List.of(EX.get(1)), new int[]{1}), mb1.lossTokens()),
+                new StepGradient.Shard(Batch.of(List.of(EX.get(3)), new int[]{3}), mb2.lossTokens())), 2);
         List<Param> d = driver.trainable();
         for (int p = 0; p < d.size(); p++) d.get(p).grad().addi(taskA.trainable().get(p).grad()).addi(taskB.trainable().get(p).grad());
-        StepRunner.Result sharded = runner(driver).apply(new StepRunner.Contribution(a.loss() + b.loss(), a.tokens() + b.tokens()), 2, 1e-2);
+        StepUpdater.Result sharded = OneStep.updater(driver, adam(driver), 0.5, 1e-2).apply(5, a.plus(b), 2);
 
+        assertSameStep(sharded, driver, one, whole);
+    }
+
+    /** StepGradient.shards, the one place a step is split: tasks 0, 1, 2 of 3 over the same micro-batches add up to it too. */
+    @Test
+    void theSlicesOfThreeTasksAddUpToTheOneProcessStep() {
+        List<int[]> micro = List.of(new int[]{0, 1, 2}, new int[]{3, 4});
+        LoraModel whole = model();
+        StepUpdater.Result one = OneStep.run(whole, adam(whole), 0.1, 0.5, 77, 5,
+                List.of(Batch.of(List.of(EX.get(0), EX.get(1), EX.get(2)), new int[]{0, 1, 2}), Batch.of(List.of(EX.get(3), EX.get(4)), new int[]{3, 4})), 1e-2);
+        LoraModel driver = model();
+        StepGradient.Contribution total = new StepGradient.Contribution(0, 0);
+        for (int t = 0; t < 3; t++) {
+            // Task 0 of 3 takes no example of the 2-example micro-batch: [0, 0) is empty and is left out.
+            assertThat(StepGradient.shards(EX, micro, t, 3)).as("task %d's shards", t).hasSize(t == 0 ? 1 : 2);
+            LoraModel task = model();
+            total = total.plus(gradient(task).add(5, StepGradient.shards(EX, micro, t, 3), 2));
+            List<Param> d = driver.trainable();
+            for (int p = 0; p < d.size(); p++) d.get(p).grad().addi(task.trainable().get(p).grad());
+        }
+        assertSameStep(OneStep.updater(driver, adam(driver), 0.5, 1e-2).apply(5, total, 2), driver, one, whole);
+    }
+
+    private static void assertSameStep(StepUpdater.Result sharded, LoraModel driver, StepUpdater.Result one, LoraModel whole) {
+        List<Param> d = driver.trainable();
         assertThat(sharded.loss()).isCloseTo(one.loss(), within(1e-12 * Math.abs(one.loss())));
         assertThat(sharded.gradNorm()).isCloseTo(one.gradNorm(), within(1e-12 * one.gradNorm()));
         assertThat(sharded.tokens()).isEqualTo(one.tokens());
@@ -73,7 +98,11 @@ class ShardedStepTest {
         return m;
     }
 
-    private static StepRunner runner(LoraModel m) {
-        return new StepRunner(m, new AdamW(m.trainable(), 0.9, 0.999, 1e-8, 0.01), 0.1, 0.5, 77);
+    private static StepGradient gradient(LoraModel m) {
+        return new StepGradient(m, 0.1, 77);
+    }
+
+    private static AdamW adam(LoraModel m) {
+        return new AdamW(m.trainable(), 0.9, 0.999, 1e-8, 0.01);
     }
 }

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.within;
  * in another order within their micro-batch (other rows, another example padded) give the same loss and the same
  * update. Float64; the only differences allowed are the orders of sums over the batch, 1e-12 relative.
  */
-class StepRunnerTest {
+class StepGradientTest {
     private static final Gpt2Config CONFIG = TinyGpt2.config(50257, 24, 8, 2, 2); // the pad id 50256 must be a token
     private static final List<Example> EXAMPLES = List.of(
             new Example(new int[]{3, 17, 5, 29, 11, 2, 36, 7, 9}, 4),
@@ -54,7 +54,7 @@ class StepRunnerTest {
         AdamW adam = new AdamW(model.trainable(), 0.9, 0.999, 1e-8, 0.01);
         List<Example> examples = new ArrayList<>();
         for (int i : order) examples.add(EXAMPLES.get(i));
-        StepRunner.Result r = new StepRunner(model, adam, 0.1, 1.0, 77).run(3, List.of(Batch.of(examples, order)), 1e-2);
+        StepUpdater.Result r = OneStep.run(model, adam, 0.1, 1.0, 77, 3, List.of(Batch.of(examples, order)), 1e-2);
         List<double[]> out = new ArrayList<>();
         out.add(new double[]{r.loss()});
         for (Param p : model.trainable()) out.add(p.value().dup().data().asDouble());
