@@ -15,6 +15,7 @@ import dev.lora.eval.metrics.MeteorResources;
 import dev.lora.io.AtomicFiles;
 import dev.lora.io.InputError;
 import dev.lora.io.ModelResolver;
+import dev.lora.io.TaskProgress;
 import dev.lora.lora.formats.AdapterReader;
 import dev.lora.model.Gpt2Config;
 import dev.lora.model.Gpt2Loader;

@@ -6,7 +6,7 @@ import dev.lora.config.RunConfig;
 import dev.lora.config.TrainSettings;
 import dev.lora.data.Example;
 import dev.lora.eval.DatasetLoss;
-import dev.lora.eval.TaskProgress;
+import dev.lora.io.TaskProgress;
 import dev.lora.io.AtomicFiles;
 import dev.lora.io.InputError;
 import dev.lora.io.OutputFolder;

@@ -1,4 +1,4 @@
-package dev.lora.eval;
+package dev.lora.io;
 
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
