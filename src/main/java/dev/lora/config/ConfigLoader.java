@@ -2,6 +2,7 @@ package dev.lora.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lora.config.ConfigKey.Kind;
 import dev.lora.config.ConfigTree.MapNode;
 import dev.lora.config.ConfigTree.Origin;
 import dev.lora.io.InputError;
@@ -10,7 +11,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
 
@@ -44,60 +48,70 @@ public final class ConfigLoader {
         return bind(root, new Origin(file.toString(), 0));
     }
 
+    /** The key table's defaults read into a record, as a config that sets none of that record's keys would be. */
+    static <R extends Record> R defaults(Class<R> type) {
+        String section = ConfigKeys.SECTIONS.entrySet().stream().filter(e -> e.getValue() == type)
+                .map(Map.Entry::getKey).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(type.getSimpleName() + " is not a config section"));
+        MapNode empty = new MapNode(new LinkedHashMap<>(), DEFAULTS_ORIGIN);
+        Section none = Section.root(empty, DEFAULTS_ORIGIN).section(section);
+        return RecordValues.build(type, values(section, none, DEFAULTS.section(section), empty, DEFAULTS_ORIGIN));
+    }
+
+    private static final Origin DEFAULTS_ORIGIN = new Origin("the key table's defaults", 0);
+
+    /** Every default, as the tree a config file writing them all out would give. */
+    private static final Section DEFAULTS = Section.root(defaultsTree(), DEFAULTS_ORIGIN);
+
+    private static MapNode defaultsTree() {
+        MapNode root = new MapNode(new LinkedHashMap<>(), DEFAULTS_ORIGIN);
+        for (ConfigKey k : ConfigKeys.ALL) k.dflt().ifPresent(d -> ConfigTree.applyOverride(root, k.path() + "=" + d));
+        return root;
+    }
+
     private static RunConfig bind(MapNode root, Origin file) {
         Section top = Section.root(root, file);
-        String model = resolveModel(top.requiredText("model", "gpt2-medium (a hub id or a model folder)"));
-        Path output = resolve(root, file, "output", top.requiredText("output", "runs/e2e-gpt2-medium"));
-
-        Section d = top.section("data");
-        Path train = resolve(root, file, "data.train", d.requiredText("train", "data/e2e/train.txt"));
-        DataConfig data = located(root, file, () -> new DataConfig(train,
-                d.optionalText("valid").map(v -> resolve(root, file, "data.valid", v)),
-                d.integer("max_seq_len", DataConfig.DEFAULT_MAX_SEQ_LEN)));
-
-        Section l = top.section("lora");
-        LoraSettings ld = LoraSettings.DEFAULTS;
-        LoraSettings lora = located(root, file, () -> new LoraSettings(
-                l.integer("r", ld.r()),
-                l.number("alpha", ld.alpha()),
-                l.number("dropout", ld.dropout()),
-                l.choiceList("targets", ld.targets(), LoraTarget.class, "[q, v]"),
-                l.choice("bias", ld.bias(), LoraBias.class),
-                l.optionalText("init").map(v -> resolve(root, file, "lora.init", v))));
-
-        Section t = top.section("train");
-        TrainSettings td = TrainSettings.DEFAULTS;
-        TrainSettings trainSettings = located(root, file, () -> {
-            int batchSize = t.integer("batch_size", td.batchSize());
-            int gradAccum = t.integer("grad_accum", td.gradAccum());
-            int epochs = t.integer("epochs", td.epochs());
-            OptionalInt maxSteps = t.optionalInteger("max_steps");
-            double lr = t.number("lr", td.lr());
-            double weightDecay = t.number("weight_decay", td.weightDecay());
-            double[] betas = t.numbers("betas", new double[] {td.beta1(), td.beta2()}, 2, "[0.9, 0.999]");
-            return new TrainSettings(batchSize, gradAccum, epochs, maxSteps, lr, weightDecay, betas[0], betas[1],
-                    t.number("eps", td.eps()),
-                    t.integer("warmup_steps", td.warmupSteps()),
-                    t.number("label_smoothing", td.labelSmoothing()),
-                    t.number("clip_norm", td.clipNorm()),
-                    t.longInteger("seed", td.seed()),
-                    t.bool("shuffle", td.shuffle()),
-                    t.bool("group_by_length", td.groupByLength()),
-                    t.integer("log_every", td.logEvery()),
-                    t.integer("eval_every", td.evalEvery()),
-                    t.integer("save_every", td.saveEvery()),
-                    t.integer("save_total_limit", td.saveTotalLimit()),
-                    t.bool("keep_best", td.keepBest()),
-                    t.bool("skip_nonfinite", td.skipNonfinite()),
-                    t.integer("max_skipped_steps", td.maxSkippedSteps()),
-                    t.choice("dtype", td.dtype(), ComputeDtype.class));
-        });
-        RunConfig config = located(root, file, () -> new RunConfig(model, output, data, lora, trainSettings));
-        nPositionsOf(model).ifPresent(n -> located(root, file, () -> {
+        Map<String, Object> run = values("", top, DEFAULTS, root, file);
+        for (String name : ConfigKeys.sectionNames()) {
+            Map<String, Object> values = values(name, top.section(name), DEFAULTS.section(name), root, file);
+            run.put(name, located(root, file, () -> RecordValues.build(ConfigKeys.SECTIONS.get(name), values)));
+        }
+        RunConfig config = located(root, file, () -> RecordValues.build(RunConfig.class, run));
+        nPositionsOf(config.model()).ifPresent(n -> located(root, file, () -> {
             config.requireMaxSeqLenWithin(n);
             return config;
         }));
         return config;
+    }
+
+    /**
+     * A section's keys, in table order, as record component name -> value: the user's value, else the default;
+     * paths resolved; optional keys as Optional (OptionalInt for integers); NUMBERS spread over their components.
+     */
+    private static Map<String, Object> values(String section, Section user, Section defaults, MapNode root,
+                                              Origin file) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (ConfigKey k : ConfigKeys.in(section)) {
+            Optional<Object> read = user.read(k);
+            if (read.isEmpty()) read = defaults.read(k);
+            if (read.isEmpty() && k.required()) throw user.missing(k);
+            Object value = read.map(v -> switch (k.kind()) {
+                case MODEL -> resolveModel((String) v);
+                case PATH -> resolve(root, file, k.path(), (String) v);
+                default -> v;
+            }).orElse(null);
+            if (k.optional()) {
+                value = k.kind() == Kind.INT ? (value == null ? OptionalInt.empty() : OptionalInt.of((Integer) value))
+                        : Optional.ofNullable(value);
+            }
+            if (k.kind() == Kind.NUMBERS) {
+                double[] numbers = (double[]) value;
+                for (int i = 0; i < numbers.length; i++) out.put(k.components().get(i), numbers[i]);
+            } else {
+                out.put(k.components().get(0), value);
+            }
+        }
+        return out;
     }
 
     /**

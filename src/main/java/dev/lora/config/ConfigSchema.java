@@ -4,31 +4,29 @@ import dev.lora.config.ConfigTree.Entry;
 import dev.lora.config.ConfigTree.MapNode;
 
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The valid keys at each level. Checked before any value is typed so that a misspelt key is reported as
+ * The valid keys at each level, as {@link ConfigKeys} lists them. Checked before any value is typed so that a misspelt key is reported as
  * such, rather than as the "missing required key" or default it would otherwise cause.
  */
 final class ConfigSchema {
     private ConfigSchema() {
     }
 
-    static final List<String> TOP_LEVEL = List.of("model", "output", "data", "lora", "train");
+    /** Top-level keys and section names, in the order toYaml writes them. */
+    static final List<String> TOP_LEVEL = topLevel();
 
     /** Section name to its keys, in the order toYaml writes them. */
-    static final Map<String, List<String>> SECTIONS = sections();
+    static final Map<String, List<String>> SECTIONS = Collections.unmodifiableMap(ConfigKeys.namesBySection());
 
-    private static Map<String, List<String>> sections() {
-        Map<String, List<String>> m = new LinkedHashMap<>();
-        m.put("data", List.of("train", "valid", "max_seq_len"));
-        m.put("lora", List.of("r", "alpha", "dropout", "targets", "bias", "init"));
-        m.put("train", List.of("batch_size", "grad_accum", "epochs", "max_steps", "lr", "weight_decay", "betas",
-                "eps", "warmup_steps", "label_smoothing", "clip_norm", "seed", "shuffle", "group_by_length", "log_every", "eval_every",
-                "save_every", "save_total_limit", "keep_best", "skip_nonfinite", "max_skipped_steps", "dtype"));
-        return Collections.unmodifiableMap(m);
+    private static List<String> topLevel() {
+        List<String> top = new ArrayList<>();
+        ConfigKeys.in("").forEach(k -> top.add(k.name()));
+        top.addAll(ConfigKeys.sectionNames());
+        return List.copyOf(top);
     }
 
     /** Keys valid directly under a section; "" is the top level. */

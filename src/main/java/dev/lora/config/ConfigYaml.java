@@ -1,6 +1,5 @@
 package dev.lora.config;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -10,8 +9,8 @@ import java.util.stream.Collectors;
 
 /**
  * Writes a {@link RunConfig} as YAML by hand: Jackson's generator cannot write flow lists
- * ({@code [q, v]}) or comments, and the key set is small and fixed. Key names come from
- * {@link ConfigSchema} order; a test checks every key is written.
+ * ({@code [q, v]}) or comments, and the key set is small and fixed. Keys, their order and their types come
+ * from {@link ConfigKeys}.
  */
 final class ConfigYaml {
     private ConfigYaml() {
@@ -26,62 +25,38 @@ final class ConfigYaml {
     static String write(RunConfig c) {
         StringBuilder y = new StringBuilder();
         y.append("# lora run config: every key with its value in force (defaults filled in, paths absolute).\n");
-        line(y, "", "model", str(c.model()));
-        line(y, "", "output", path(c.output()));
-        y.append("data:\n");
-        DataConfig d = c.data();
-        line(y, "  ", "train", path(d.train()));
-        line(y, "  ", "valid", path(d.valid()));
-        line(y, "  ", "max_seq_len", Integer.toString(d.maxSeqLen()));
-        y.append("lora:\n");
-        LoraSettings l = c.lora();
-        line(y, "  ", "r", Integer.toString(l.r()));
-        line(y, "  ", "alpha", Checks.fmt(l.alpha()));
-        line(y, "  ", "dropout", Checks.fmt(l.dropout()));
-        line(y, "  ", "targets", l.targets().stream().map(LoraTarget::id).collect(Collectors.joining(", ", "[", "]")));
-        line(y, "  ", "bias", l.bias().id());
-        line(y, "  ", "init", path(l.init()));
-        y.append("train:\n");
-        TrainSettings t = c.train();
-        line(y, "  ", "batch_size", Integer.toString(t.batchSize()));
-        line(y, "  ", "grad_accum", Integer.toString(t.gradAccum()));
-        line(y, "  ", "epochs", Integer.toString(t.epochs()));
-        line(y, "  ", "max_steps", optionalInt(t.maxSteps()));
-        line(y, "  ", "lr", Checks.fmt(t.lr()));
-        line(y, "  ", "weight_decay", Checks.fmt(t.weightDecay()));
-        line(y, "  ", "betas", "[" + Checks.fmt(t.beta1()) + ", " + Checks.fmt(t.beta2()) + "]");
-        line(y, "  ", "eps", Checks.fmt(t.eps()));
-        line(y, "  ", "warmup_steps", Integer.toString(t.warmupSteps()));
-        line(y, "  ", "label_smoothing", Checks.fmt(t.labelSmoothing()));
-        line(y, "  ", "clip_norm", Checks.fmt(t.clipNorm()));
-        line(y, "  ", "seed", Long.toString(t.seed()));
-        line(y, "  ", "shuffle", Boolean.toString(t.shuffle()));
-        line(y, "  ", "group_by_length", Boolean.toString(t.groupByLength()));
-        line(y, "  ", "log_every", Integer.toString(t.logEvery()));
-        line(y, "  ", "eval_every", Integer.toString(t.evalEvery()));
-        line(y, "  ", "save_every", Integer.toString(t.saveEvery()));
-        line(y, "  ", "save_total_limit", Integer.toString(t.saveTotalLimit()));
-        line(y, "  ", "keep_best", Boolean.toString(t.keepBest()));
-        line(y, "  ", "skip_nonfinite", Boolean.toString(t.skipNonfinite()));
-        line(y, "  ", "max_skipped_steps", Integer.toString(t.maxSkippedSteps()));
-        line(y, "  ", "dtype", t.dtype().id());
+        for (ConfigKey k : ConfigKeys.in("")) line(y, "", k, c);
+        for (String section : ConfigKeys.sectionNames()) {
+            y.append(section).append(":\n");
+            Record r = (Record) RecordValues.get(c, section);
+            for (ConfigKey k : ConfigKeys.in(section)) line(y, "  ", k, r);
+        }
         return y.toString();
     }
 
-    private static void line(StringBuilder y, String indent, String key, String value) {
-        y.append(indent).append(key).append(": ").append(value).append('\n');
+    private static void line(StringBuilder y, String indent, ConfigKey k, Record r) {
+        List<Object> values = k.components().stream().map(name -> RecordValues.get(r, name)).toList();
+        String text = k.kind() == ConfigKey.Kind.NUMBERS
+                ? values.stream().map(v -> Checks.fmt((Double) v)).collect(Collectors.joining(", ", "[", "]"))
+                : value(k.kind(), values.get(0));
+        y.append(indent).append(k.name()).append(": ").append(text).append('\n');
     }
 
-    private static String path(Optional<Path> p) {
-        return p.map(ConfigYaml::path).orElse("null");
+    private static String value(ConfigKey.Kind kind, Object v) {
+        if (v instanceof Optional<?> o) return o.map(x -> value(kind, x)).orElse("null");
+        if (v instanceof OptionalInt o) return o.isPresent() ? Integer.toString(o.getAsInt()) : "null";
+        return switch (kind) {
+            case MODEL, PATH -> str(v.toString());
+            case NUMBER -> Checks.fmt((Double) v);
+            case CHOICE -> id((Enum<?>) v);
+            case CHOICES -> ((List<?>) v).stream().map(e -> id((Enum<?>) e)).collect(Collectors.joining(", ", "[", "]"));
+            default -> v.toString();
+        };
     }
 
-    private static String path(Path p) {
-        return str(p.toString());
-    }
-
-    private static String optionalInt(OptionalInt v) {
-        return v.isPresent() ? Integer.toString(v.getAsInt()) : "null";
+    /** An enum constant's config name, as Section reads it back: the lower-case constant name. */
+    private static String id(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
     }
 
     /** Plain when unambiguous, else a double-quoted YAML string (JSON escapes are valid there). */

@@ -12,9 +12,6 @@ import java.util.Optional;
  * @param maxSeqLen longest sequence in tokens, prompt and completion together (key {@code data.max_seq_len})
  */
 public record DataConfig(Path train, Optional<Path> valid, int maxSeqLen) {
-    /** microsoft/LoRA's E2E command passes {@code --seq_len 512}. */
-    public static final int DEFAULT_MAX_SEQ_LEN = 512;
-
     public DataConfig {
         Checks.present("data.train", train);
         Objects.requireNonNull(valid, "valid (use Optional.empty())");

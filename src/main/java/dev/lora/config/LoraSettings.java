@@ -21,12 +21,8 @@ import java.util.stream.Collectors;
 public record LoraSettings(int r, double alpha, double dropout, List<LoraTarget> targets, LoraBias bias,
                            Optional<Path> init) {
 
-    /**
-     * The LoRA paper's E2E setup (Hu et al. 2021, Table 11; microsoft/LoRA examples/NLG/README.md:
-     * {@code --lora_dim 4 --lora_alpha 32 --lora_dropout 0.1}, adapters on q and v only).
-     */
-    public static final LoraSettings DEFAULTS =
-            new LoraSettings(4, 32, 0.1, List.of(LoraTarget.Q, LoraTarget.V), LoraBias.NONE, Optional.empty());
+    /** The key table's defaults: the LoRA paper's E2E setup, adapters on q and v (see {@link ConfigKeys}). */
+    public static final LoraSettings DEFAULTS = ConfigLoader.defaults(LoraSettings.class);
 
     public LoraSettings {
         Checks.atLeast("lora.r", r, 1);

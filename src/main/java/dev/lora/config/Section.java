@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -51,92 +50,89 @@ final class Section {
         throw typeError(e.get(), "a section of keys (" + String.join(", ", ConfigSchema.keysAt(key)) + ")");
     }
 
-    String requiredText(String key, String example) {
-        String where = name.isEmpty() ? "" : " under " + name + ":";
-        return optionalText(key).orElseThrow(() -> origin.error("missing required key '" + full(key)
-                + "'; add it" + where + ", e.g. " + key + ": " + example));
-    }
-
-    Optional<String> optionalText(String key) {
-        return entry(key).map(e -> {
-            if (!(e.value() instanceof Scalar s)) throw typeError(e, "a string");
-            return s.text();
+    /**
+     * The key's value as typed by its kind (a double[] for NUMBERS), or empty when it is absent or null. Paths
+     * and model names come back as written; the loader resolves them.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Optional<Object> read(ConfigKey k) {
+        String key = k.name();
+        Optional<Entry> found = entry(key);
+        if (found.isEmpty()) return Optional.empty();
+        Entry e = found.get();
+        Class type = k.choices();
+        String example = k.dflt().orElse("");
+        return Optional.of(switch (k.kind()) {
+            case MODEL, PATH -> text(e);
+            case INT -> integer(e, 31).intValue();
+            case LONG -> integer(e, 63).longValue();
+            case NUMBER -> toDouble(e.value(), e.keyOrigin(), full(key));
+            case BOOL -> bool(e);
+            case CHOICE -> choice(e, type);
+            case CHOICES -> choiceList(e, type, example);
+            case NUMBERS -> numbers(e, k.components().size(), example);
         });
     }
 
-    int integer(String key, int dflt) {
-        return optionalInteger(key).orElse(dflt);
+    /** The error for a required key that is absent, naming the section to add it under and an example. */
+    InputError missing(ConfigKey k) {
+        String where = name.isEmpty() ? "" : " under " + name + ":";
+        return origin.error("missing required key '" + k.path() + "'; add it" + where + ", e.g. " + k.name() + ": "
+                + k.example().orElse("..."));
     }
 
-    OptionalInt optionalInteger(String key) {
-        Optional<Entry> e = entry(key);
-        if (e.isEmpty()) return OptionalInt.empty();
-        BigInteger v = bigInteger(e.get(), "an integer");
-        if (v.bitLength() > 31) throw e.get().keyOrigin().error(full(key) + " = " + v + " is too large");
-        return OptionalInt.of(v.intValue());
+    private String text(Entry e) {
+        if (!(e.value() instanceof Scalar s)) throw typeError(e, "a string");
+        return s.text();
     }
 
-    long longInteger(String key, long dflt) {
-        Optional<Entry> e = entry(key);
-        if (e.isEmpty()) return dflt;
-        BigInteger v = bigInteger(e.get(), "an integer");
-        if (v.bitLength() > 63) throw e.get().keyOrigin().error(full(key) + " = " + v + " is too large");
-        return v.longValue();
+    private BigInteger integer(Entry e, int bits) {
+        BigInteger v = bigInteger(e, "an integer");
+        if (v.bitLength() > bits) throw e.keyOrigin().error(full(e.key()) + " = " + v + " is too large");
+        return v;
     }
 
-    double number(String key, double dflt) {
-        return entry(key).map(e -> toDouble(e.value(), e.keyOrigin(), full(key))).orElse(dflt);
-    }
-
-    boolean bool(String key, boolean dflt) {
-        return entry(key).map(e -> {
-            if (e.value() instanceof Scalar s) {
-                if (s.token() == JsonToken.VALUE_TRUE || "true".equalsIgnoreCase(s.text())) return true;
-                if (s.token() == JsonToken.VALUE_FALSE || "false".equalsIgnoreCase(s.text())) return false;
-            }
-            throw typeError(e, "true or false");
-        }).orElse(dflt);
+    private boolean bool(Entry e) {
+        if (e.value() instanceof Scalar s) {
+            if (s.token() == JsonToken.VALUE_TRUE || "true".equalsIgnoreCase(s.text())) return true;
+            if (s.token() == JsonToken.VALUE_FALSE || "false".equalsIgnoreCase(s.text())) return false;
+        }
+        throw typeError(e, "true or false");
     }
 
     /** One of an enum's config names (lower-case constant names). */
-    <E extends Enum<E>> E choice(String key, E dflt, Class<E> type) {
-        return entry(key).map(e -> {
-            if (!(e.value() instanceof Scalar s) || s.token() != JsonToken.VALUE_STRING) {
-                throw typeError(e, "one of " + names(type));
-            }
-            return parseEnum(s, type, full(key));
-        }).orElse(dflt);
+    private <E extends Enum<E>> E choice(Entry e, Class<E> type) {
+        if (!(e.value() instanceof Scalar s) || s.token() != JsonToken.VALUE_STRING) {
+            throw typeError(e, "one of " + names(type));
+        }
+        return parseEnum(s, type, full(e.key()));
     }
 
     /** A list of enum config names, e.g. lora.targets: [q, v]; order kept, duplicates left to the record. */
-    <E extends Enum<E>> List<E> choiceList(String key, List<E> dflt, Class<E> type, String example) {
-        Optional<Entry> e = entry(key);
-        if (e.isEmpty()) return dflt;
-        if (!(e.get().value() instanceof ListNode list)) {
-            throw typeError(e.get(), "a list of " + names(type) + ", e.g. " + example);
+    private <E extends Enum<E>> List<E> choiceList(Entry e, Class<E> type, String example) {
+        if (!(e.value() instanceof ListNode list)) {
+            throw typeError(e, "a list of " + names(type) + ", e.g. " + example);
         }
         List<E> out = new ArrayList<>();
         for (Node item : list.items()) {
             if (!(item instanceof Scalar s) || s.token() != JsonToken.VALUE_STRING) {
-                throw item.origin().error(full(key) + " must list names (" + names(type) + "), got "
+                throw item.origin().error(full(e.key()) + " must list names (" + names(type) + "), got "
                         + ConfigTree.describe(item));
             }
-            out.add(parseEnum(s, type, full(key)));
+            out.add(parseEnum(s, type, full(e.key())));
         }
         return out;
     }
 
     /** Exactly n numbers, e.g. train.betas: [0.9, 0.999]. */
-    double[] numbers(String key, double[] dflt, int n, String example) {
-        Optional<Entry> e = entry(key);
-        if (e.isEmpty()) return dflt.clone();
+    private double[] numbers(Entry e, int n, String example) {
         String expected = "a list of " + n + " numbers, e.g. " + example;
-        if (!(e.get().value() instanceof ListNode list)) throw typeError(e.get(), expected);
-        if (list.items().size() != n) throw typeError(e.get(), expected);
+        if (!(e.value() instanceof ListNode list)) throw typeError(e, expected);
+        if (list.items().size() != n) throw typeError(e, expected);
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {
             Node item = list.items().get(i);
-            out[i] = toDouble(item, item.origin(), full(key));
+            out[i] = toDouble(item, item.origin(), full(e.key()));
         }
         return out;
     }

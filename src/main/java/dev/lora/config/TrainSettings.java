@@ -39,15 +39,8 @@ public record TrainSettings(int batchSize, int gradAccum, int epochs, OptionalIn
                             int evalEvery, int saveEvery, int saveTotalLimit, boolean keepBest,
                             boolean skipNonfinite, int maxSkippedSteps, ComputeDtype dtype) {
 
-    /**
-     * The LoRA paper's E2E setup (Hu et al. 2021, Table 11) as microsoft/LoRA runs it
-     * (examples/NLG/README.md: {@code --train_batch_size 8 --grad_acc 1 --max_epoch 5 --lr 0.0002
-     * --weight_decay 0.01 --adam_beta2 0.999 --warmup_step 500 --label_smooth 0.1 --clip 0.0
-     * --random_seed 110}; beta1 0.9 and eps 1e-6 are the unchanged defaults of src/optimizer.py).
-     * Logging, evaluation and saving cadences are this tool's own.
-     */
-    public static final TrainSettings DEFAULTS = new TrainSettings(8, 1, 5, OptionalInt.empty(), 2e-4, 0.01,
-            0.9, 0.999, 1e-6, 500, 0.1, 0.0, 110, true, false, 10, 0, 0, 0, false, false, 10, ComputeDtype.FLOAT32);
+    /** The key table's defaults: the LoRA paper's E2E setup as microsoft/LoRA runs it (see {@link ConfigKeys}). */
+    public static final TrainSettings DEFAULTS = ConfigLoader.defaults(TrainSettings.class);
 
     public TrainSettings {
         Checks.atLeast("train.batch_size", batchSize, 1);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.lora.config.ConfigKeys;
 import dev.lora.config.RunConfig;
 
 import java.io.IOException;
@@ -23,9 +24,7 @@ import java.util.TreeSet;
  * how often it logs, evaluates and saves, and what it does on a non-finite step.
  */
 record RunFingerprint(Map<String, String> values) {
-    private static final Set<String> NEUTRAL = Set.of("output", "data.valid", "train.log_every", "train.eval_every",
-            "train.save_every", "train.save_total_limit", "train.keep_best", "train.skip_nonfinite",
-            "train.max_skipped_steps");
+    private static final Set<String> NEUTRAL = ConfigKeys.neutralPaths();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     static RunFingerprint of(RunConfig config) {

@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -190,8 +191,15 @@ class ConfigLoaderTest {
                         256),
                 new LoraSettings(8, 16, 0.05, List.of(LoraTarget.Q, LoraTarget.K, LoraTarget.V, LoraTarget.MLP_FC),
                         LoraBias.LORA_ONLY, Optional.of(cwd.resolve("runs/previous/adapter"))),
-                new TrainSettings(4, 2, 3, OptionalInt.of(1000), 1e-4, 0.0, 0.8, 0.99, 1e-8, 100, 0.0, 1.0, 42,
-                        false, false, 5, 200, 400, 3, false, true, 10, ComputeDtype.FLOAT64));
+                RecordValues.build(TrainSettings.class, Map.ofEntries(Map.entry("batchSize", 4),
+                        Map.entry("gradAccum", 2), Map.entry("epochs", 3), Map.entry("maxSteps", OptionalInt.of(1000)),
+                        Map.entry("lr", 1e-4), Map.entry("weightDecay", 0.0), Map.entry("beta1", 0.8),
+                        Map.entry("beta2", 0.99), Map.entry("eps", 1e-8), Map.entry("warmupSteps", 100),
+                        Map.entry("labelSmoothing", 0.0), Map.entry("clipNorm", 1.0), Map.entry("seed", 42L),
+                        Map.entry("shuffle", false), Map.entry("groupByLength", false), Map.entry("logEvery", 5),
+                        Map.entry("evalEvery", 200), Map.entry("saveEvery", 400), Map.entry("saveTotalLimit", 3),
+                        Map.entry("keepBest", false), Map.entry("skipNonfinite", true),
+                        Map.entry("maxSkippedSteps", 10), Map.entry("dtype", ComputeDtype.FLOAT64))));
     }
 
     static Path resource(String name) throws URISyntaxException {

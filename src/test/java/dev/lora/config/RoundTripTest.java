@@ -41,9 +41,17 @@ class RoundTripTest {
             RunConfig c = new RunConfig(model, dir.resolve("out dir/with: colon"),
                     new DataConfig(dir.resolve("#train.txt"), Optional.empty(), 2),
                     new LoraSettings(1, 1e-9, 0.0, List.of(LoraTarget.WTE), LoraBias.ALL, Optional.of(cwd)),
-                    new TrainSettings(1, 1, 1, OptionalInt.of(Integer.MAX_VALUE), 123456.789, 1e20, 0.0,
-                            0.999999999, 3e-12, 0, 0.3333333333333333, 1e-5, Long.MIN_VALUE, true, true, 1, 0, 0, 0, true, false, 1,
-                            ComputeDtype.FLOAT32));
+                    RecordValues.build(TrainSettings.class, Map.ofEntries(Map.entry("batchSize", 1),
+                            Map.entry("gradAccum", 1), Map.entry("epochs", 1),
+                            Map.entry("maxSteps", OptionalInt.of(Integer.MAX_VALUE)), Map.entry("lr", 123456.789),
+                            Map.entry("weightDecay", 1e20), Map.entry("beta1", 0.0), Map.entry("beta2", 0.999999999),
+                            Map.entry("eps", 3e-12), Map.entry("warmupSteps", 0),
+                            Map.entry("labelSmoothing", 0.3333333333333333), Map.entry("clipNorm", 1e-5),
+                            Map.entry("seed", Long.MIN_VALUE), Map.entry("shuffle", true),
+                            Map.entry("groupByLength", true), Map.entry("logEvery", 1), Map.entry("evalEvery", 0),
+                            Map.entry("saveEvery", 0), Map.entry("saveTotalLimit", 0), Map.entry("keepBest", true),
+                            Map.entry("skipNonfinite", false), Map.entry("maxSkippedSteps", 1),
+                            Map.entry("dtype", ComputeDtype.FLOAT32))));
             assertThat(reload(c)).as(model).isEqualTo(c);
         }
     }
