@@ -17,8 +17,8 @@ import subprocess
 import sys
 
 
-NOT_STEP = ("dev.lora.bench.MatmulProbe", "dev.lora.model.Gpt2Weights", "dev.lora.lora.LoraAdapters",
-            "dev.lora.lora.LoraModel.create")
+NOT_STEP = ("dev.lora.bench.MatmulProbe", "dev.lora.model.Gpt2Weights", "dev.lora.adapter.LoraAdapters",
+            "dev.lora.adapter.LoraModel.create")
 
 
 def frames(event):

@@ -35,12 +35,12 @@ class ArchitectureTest {
             Map.entry("model.kernels.host", Set.of("model.kernels", "model.kernels.nd4j")),
             Map.entry("model", Set.of("io", "model.kernels", "model.kernels.host", "model.kernels.nd4j")),
             Map.entry("data", Set.of("io", "tokenizer", "model")),
-            Map.entry("lora", Set.of("io", "config", "model", "model.kernels")),
-            Map.entry("eval", Set.of("io", "tokenizer", "config", "model", "model.kernels", "data", "lora")),
-            Map.entry("train", Set.of("io", "tokenizer", "config", "model", "model.kernels", "data", "lora", "eval")),
-            Map.entry("spark", Set.of("io", "tokenizer", "config", "model", "model.kernels", "data", "lora", "eval", "train")),
-            Map.entry("bench", Set.of("io", "tokenizer", "config", "model", "model.kernels", "data", "lora", "eval", "train")),
-            Map.entry("cli", Set.of("io", "tokenizer", "config", "model", "model.kernels", "data", "lora", "eval", "train", "spark",
+            Map.entry("adapter", Set.of("io", "config", "model", "model.kernels")),
+            Map.entry("eval", Set.of("io", "tokenizer", "config", "model", "model.kernels", "data", "adapter")),
+            Map.entry("train", Set.of("io", "tokenizer", "config", "model", "model.kernels", "data", "adapter", "eval")),
+            Map.entry("spark", Set.of("io", "tokenizer", "config", "model", "model.kernels", "data", "adapter", "eval", "train")),
+            Map.entry("bench", Set.of("io", "tokenizer", "config", "model", "model.kernels", "data", "adapter", "eval", "train")),
+            Map.entry("cli", Set.of("io", "tokenizer", "config", "model", "model.kernels", "data", "adapter", "eval", "train", "spark",
                     "bench")));
 
     /** What only the host kernels may write: array memory, native pointers, OpenBLAS. */

@@ -8,7 +8,7 @@ import dev.lora.eval.generate.GenerationSettings;
 import dev.lora.eval.generate.Generator;
 import dev.lora.io.AtomicFiles;
 import dev.lora.io.InputError;
-import dev.lora.lora.LoraModel;
+import dev.lora.adapter.LoraModel;
 import dev.lora.tokenizer.Gpt2Tokenizer;
 
 import java.nio.file.Path;

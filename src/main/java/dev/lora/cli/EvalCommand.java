@@ -3,7 +3,7 @@ package dev.lora.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lora.eval.Evaluation;
 import dev.lora.eval.GateCheck;
-import dev.lora.eval.metrics.MeteorResources;
+import dev.lora.eval.metrics.meteor.MeteorResources;
 import dev.lora.io.InputError;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;

@@ -2,9 +2,9 @@ package dev.lora.cli;
 
 import dev.lora.io.JsonFiles;
 import dev.lora.io.OutputFolder;
-import dev.lora.lora.AdapterFiles;
-import dev.lora.lora.formats.AdapterFormat;
-import dev.lora.lora.formats.AdapterReader;
+import dev.lora.adapter.AdapterFiles;
+import dev.lora.adapter.formats.AdapterFormat;
+import dev.lora.adapter.formats.AdapterReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;

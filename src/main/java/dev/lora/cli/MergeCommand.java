@@ -2,8 +2,8 @@ package dev.lora.cli;
 
 import dev.lora.io.DType;
 import dev.lora.io.InputError;
-import dev.lora.lora.formats.AdapterReader;
-import dev.lora.lora.merge.Merge;
+import dev.lora.adapter.formats.AdapterReader;
+import dev.lora.adapter.merge.Merge;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,6 +1,6 @@
 package dev.lora.cli;
 
-import dev.lora.eval.metrics.MeteorResources;
+import dev.lora.eval.metrics.meteor.MeteorResources;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lora.eval.GateCheck;
 import dev.lora.eval.metrics.E2eMetrics;
 import dev.lora.eval.metrics.E2eScores;
-import dev.lora.eval.metrics.MeteorResources;
-import dev.lora.eval.metrics.ScoringInputs;
+import dev.lora.eval.metrics.meteor.MeteorResources;
+import dev.lora.data.ScoringInputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

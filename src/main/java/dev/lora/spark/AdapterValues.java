@@ -1,6 +1,6 @@
 package dev.lora.spark;
 
-import dev.lora.lora.LoraModel;
+import dev.lora.adapter.LoraModel;
 import dev.lora.model.Param;
 
 import java.io.Serializable;

@@ -7,7 +7,7 @@ import dev.lora.eval.Evaluation;
 import dev.lora.eval.generate.GenerationSettings;
 import dev.lora.eval.generate.Generator;
 import dev.lora.io.ModelResolver;
-import dev.lora.lora.formats.AdapterReader;
+import dev.lora.adapter.formats.AdapterReader;
 import dev.lora.model.Gpt2Loader;
 import dev.lora.model.Gpt2Model;
 import org.apache.spark.api.java.JavaSparkContext;

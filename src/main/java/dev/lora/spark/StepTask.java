@@ -1,7 +1,7 @@
 package dev.lora.spark;
 
 import dev.lora.data.Example;
-import dev.lora.lora.LoraModel;
+import dev.lora.adapter.LoraModel;
 import dev.lora.model.Gpt2Model;
 import dev.lora.model.Param;
 import dev.lora.train.StepGradient;

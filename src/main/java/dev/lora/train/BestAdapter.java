@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lora.io.AtomicFiles;
-import dev.lora.lora.AdapterFiles;
-import dev.lora.lora.LoraModel;
+import dev.lora.adapter.AdapterFiles;
+import dev.lora.adapter.LoraModel;
 
 import java.io.IOException;
 import java.nio.file.Files;

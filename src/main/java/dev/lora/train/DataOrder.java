@@ -1,6 +1,6 @@
 package dev.lora.train;
 
-import dev.lora.lora.Seeds;
+import dev.lora.adapter.Seeds;
 
 import java.util.Arrays;
 import java.util.Random;

@@ -2,8 +2,8 @@ package dev.lora.train;
 
 import dev.lora.data.Batch;
 import dev.lora.data.Example;
-import dev.lora.lora.LoraModel;
-import dev.lora.lora.Seeds;
+import dev.lora.adapter.LoraModel;
+import dev.lora.adapter.Seeds;
 import dev.lora.model.Gpt2Model;
 import dev.lora.model.LmLoss;
 import dev.lora.model.Workspaces;

@@ -3,7 +3,7 @@ package dev.lora.train;
 import dev.lora.config.RunConfig;
 import dev.lora.data.Example;
 import dev.lora.eval.DatasetLoss;
-import dev.lora.lora.LoraModel;
+import dev.lora.adapter.LoraModel;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lora.io.Safetensors;
 import dev.lora.io.Tensor;
-import dev.lora.lora.AdapterFiles;
-import dev.lora.lora.merge.MergeFixtures;
+import dev.lora.adapter.AdapterFiles;
+import dev.lora.adapter.merge.MergeFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

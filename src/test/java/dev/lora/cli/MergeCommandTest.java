@@ -5,7 +5,7 @@ import dev.lora.config.LoraSettings;
 import dev.lora.io.DType;
 import dev.lora.io.Safetensors;
 import dev.lora.io.Tensor;
-import dev.lora.lora.merge.MergeFixtures;
+import dev.lora.adapter.merge.MergeFixtures;
 import dev.lora.model.Gpt2Config;
 import dev.lora.model.Gpt2Weights;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import dev.lora.data.Batch;
 import dev.lora.data.Example;
 import dev.lora.eval.generate.GenerationSettings;
 import dev.lora.eval.generate.Generator;
-import dev.lora.lora.LoraModel;
+import dev.lora.adapter.LoraModel;
 import dev.lora.model.kernels.Kernels;
 import dev.lora.model.kernels.host.HostKernels;
 import dev.lora.model.kernels.nd4j.Nd4jKernels;

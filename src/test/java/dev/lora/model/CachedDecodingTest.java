@@ -3,7 +3,7 @@ package dev.lora.model;
 import dev.lora.config.LoraBias;
 import dev.lora.config.LoraSettings;
 import dev.lora.config.LoraTarget;
-import dev.lora.lora.LoraModel;
+import dev.lora.adapter.LoraModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -6,7 +6,7 @@ import dev.lora.config.LoraSettings;
 import dev.lora.config.LoraTarget;
 import dev.lora.config.RunConfig;
 import dev.lora.io.InputError;
-import dev.lora.lora.LoraModel;
+import dev.lora.adapter.LoraModel;
 import dev.lora.model.Gpt2Config;
 import dev.lora.model.Gpt2Loader;
 import dev.lora.model.Gpt2Weights;

@@ -1,7 +1,7 @@
 package dev.lora.train;
 
 import dev.lora.data.Batch;
-import dev.lora.lora.LoraModel;
+import dev.lora.adapter.LoraModel;
 
 import java.util.List;
 

@@ -5,7 +5,7 @@ import dev.lora.config.LoraSettings;
 import dev.lora.config.LoraTarget;
 import dev.lora.data.Batch;
 import dev.lora.data.Example;
-import dev.lora.lora.LoraModel;
+import dev.lora.adapter.LoraModel;
 import dev.lora.model.Gpt2Config;
 import dev.lora.model.Param;
 import dev.lora.model.TinyGpt2;

@@ -1,6 +1,6 @@
 package dev.lora.eval.generate;
 
-import dev.lora.lora.LoraModel;
+import dev.lora.adapter.LoraModel;
 import dev.lora.model.Gpt2Config;
 import dev.lora.model.Gpt2Model;
 

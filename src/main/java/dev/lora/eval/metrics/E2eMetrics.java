@@ -1,5 +1,7 @@
 package dev.lora.eval.metrics;
 
+import dev.lora.eval.metrics.meteor.Meteor;
+import dev.lora.eval.metrics.meteor.MeteorResources;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;

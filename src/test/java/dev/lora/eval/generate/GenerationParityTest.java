@@ -7,7 +7,7 @@ import dev.lora.config.LoraSettings;
 import dev.lora.config.LoraTarget;
 import dev.lora.io.Safetensors;
 import dev.lora.io.Tensor;
-import dev.lora.lora.LoraModel;
+import dev.lora.adapter.LoraModel;
 import dev.lora.model.Gpt2Loader;
 import dev.lora.model.Gpt2Weights;
 import org.junit.jupiter.params.ParameterizedTest;

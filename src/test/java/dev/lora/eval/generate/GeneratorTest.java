@@ -3,7 +3,7 @@ package dev.lora.eval.generate;
 import dev.lora.config.LoraBias;
 import dev.lora.config.LoraSettings;
 import dev.lora.config.LoraTarget;
-import dev.lora.lora.LoraModel;
+import dev.lora.adapter.LoraModel;
 import dev.lora.model.Gpt2Config;
 import dev.lora.model.Gpt2Model;
 import dev.lora.model.Gpt2Weights;
