@@ -68,8 +68,11 @@ public final class AdapterFiles {
         writeInto(dir, new Adapter(model.settings(), baseModel, Optional.of(model.model().config()), model.state(), dir));
     }
 
-    /** Writes any adapter (e.g. one read from PEFT) in this tool's layout; the geometry is written when known. */
-    public static void writeInto(Path dir, Adapter adapter) throws IOException {
+    /**
+     * Writes any adapter (e.g. one read from PEFT) in this tool's layout; the geometry is written when known.
+     * Returns the adapter_config.json it wrote.
+     */
+    public static ObjectNode writeInto(Path dir, Adapter adapter) throws IOException {
         LoraSettings s = adapter.settings();
         ObjectNode cfg = JSON.createObjectNode();
         cfg.put("format", "loralib");
@@ -92,6 +95,7 @@ public final class AdapterFiles {
         Files.createDirectories(dir);
         Safetensors.write(dir.resolve(WEIGHTS), tensors, Map.of("format", "pt"), DType.F32);
         Files.writeString(dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cfg));
+        return cfg;
     }
 
     public static Adapter read(Path dir) {

@@ -16,10 +16,7 @@ import java.util.concurrent.Callable;
         "Training (and decoding) throughput on a randomly initialised model; no files needed.",
         "Times the optimiser step lora train runs (forward, backward, clipping, AdamW) with LoRA r=4, alpha=32,",
         "dropout 0.1, and prints one JSON object on stdout. scripts/bench/compare.sh sets it beside PyTorch."})
-public final class BenchCommand implements Callable<Integer> {
-    @picocli.CommandLine.ParentCommand
-    Main main;
-
+public final class BenchCommand implements Callable<Integer>, ComputeCommand {
     @Option(names = "--preset", defaultValue = "gpt2", description = "Geometry: tiny, gpt2 or gpt2-medium (default: ${DEFAULT-VALUE}).")
     String preset;
 
@@ -67,7 +64,6 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        main.startBackend();
         if (writeModel != null) {
             RandomModelFolder.write(Preset.parse(preset), writeModel, 1);
             System.err.println("Wrote a random " + preset + " model to " + writeModel);

@@ -24,10 +24,7 @@ import java.util.concurrent.Callable;
         exitCodeListHeading = "Exit status:%n",
         exitCodeList = {"0:evaluated (and every --fail-under met)", "2:bad usage or input",
                 "3:a metric is below its --fail-under threshold (all outputs are written first)"})
-public final class EvalCommand implements Callable<Integer> {
-    @picocli.CommandLine.ParentCommand
-    Main main;
-
+public final class EvalCommand implements Callable<Integer>, ComputeCommand {
     @picocli.CommandLine.Mixin
     ModelOptions modelOptions = new ModelOptions();
 
@@ -66,9 +63,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        checkOptions();
         DataType type = modelOptions.dataType();
-        main.startBackend();
         Set<String> sets = new LinkedHashSet<>(metrics);
         List<GateCheck.Threshold> gates = GateCheck.parse(failUnder, List.of("BLEU", "NIST", "METEOR", "ROUGE_L", "CIDEr"));
         if (!gates.isEmpty() && !sets.contains("e2e")) throw new InputError("--fail-under needs --metrics e2e (it gates E2E scores)");
@@ -82,10 +77,12 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     /** Every option's range, before the model is read, in the option's own name. */
-    private void checkOptions() {
+    @Override
+    public void checkOptions() {
         OptionChecks.atLeast("--limit", limit, 1);
         OptionChecks.atLeast("--batch-size", batchSize, 1);
         OptionChecks.atLeast("--max-seq-len", maxSeqLen, 2);
+        modelOptions.dataType();
         decoding.check();
     }
 }

@@ -4,11 +4,9 @@ import dev.lora.data.Prompts;
 import dev.lora.eval.Generation;
 import dev.lora.io.InputError;
 import dev.lora.io.OutputFolder;
-import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -21,10 +19,7 @@ import java.util.concurrent.Callable;
         "Input: the challenge's .csv (mr column, e.g. testset.csv), a .txt of contexts or a .jsonl with \"context\",",
         "or --prompt. Writes OUT/predictions.txt (one output per line) and OUT/predictions.tsv (MR<TAB>output).",
         "Decoding options and defaults are lora eval's: the LoRA paper's E2E setting."})
-public final class GenerateCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
+public final class GenerateCommand implements Callable<Integer>, ComputeCommand {
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
 
@@ -47,16 +42,20 @@ public final class GenerateCommand implements Callable<Integer> {
     SparkOptions spark = new SparkOptions();
 
     @Override
-    public Integer call() {
+    public void checkOptions() {
         if ((data == null) == (prompt == null)) throw new InputError("give either --data FILE or --prompt TEXT");
         if (data != null && out == null) throw new InputError("--data needs --out, the folder the outputs are written to");
         OptionChecks.atLeast("--limit", limit, 1);
-        DataType type = modelOptions.dataType();
+        modelOptions.dataType();
         decoding.check();
         if (out != null) OutputFolder.refuseOverlap("--out", out, modelOptions.adapter().map(a -> Map.of("--adapter", a)).orElse(Map.of()));
+    }
+
+    @Override
+    public Integer call() {
         List<Prompts> inputs = data != null ? Prompts.read(data) : List.of(new Prompts(prompt, prompt));
-        main.startBackend();
-        List<String> outputs = Generation.run(new Generation.Options(modelOptions.model, modelOptions.adapter(), inputs, type,
+        List<String> outputs = Generation.run(new Generation.Options(modelOptions.model, modelOptions.adapter(), inputs,
+                modelOptions.dataType(),
                 decoding.settings(), Optional.ofNullable(limit), Optional.ofNullable(out), modelOptions.checkWeights, spark.evaluation()));
         if (prompt != null) System.out.println(outputs.get(0));
         return 0;

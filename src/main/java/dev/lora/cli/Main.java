@@ -48,15 +48,33 @@ public final class Main implements Runnable {
             System.setProperty("lora.level", "DEBUG");
             System.setProperty("lora.spark.level", "INFO");
         }
-        CommandLine cli = new CommandLine(new Main());
+        Main main = new Main();
+        CommandLine cli = new CommandLine(main);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, debug));
+        cli.setExecutionStrategy(parsed -> {
+            main.prepare(parsed);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         UsageErrors.install(cli, args, EXIT_INPUT);
         return cli.execute(args);
     }
 
-    /** Starts ND4J for a command that computes (help and version never get here). */
-    void startBackend() {
-        ComputeBackend.start(verbose, debug);
+    /** For a command that computes (and was not asked for help): its option checks, then ND4J's start. */
+    private void prepare(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult leaf = parsed;
+        boolean help = parsed.isUsageHelpRequested() || parsed.isVersionHelpRequested();
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+            help |= leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested();
+        }
+        if (help || !(leaf.commandSpec().userObject() instanceof ComputeCommand command)) return;
+        try {
+            command.checkOptions();
+            ComputeBackend.start(verbose, debug);
+        } catch (RuntimeException e) {
+            // As the command's own failure, so the execution handler prints it (one line, its exit status).
+            throw new CommandLine.ExecutionException(leaf.commandSpec().commandLine(), String.valueOf(e.getMessage()), e);
+        }
     }
 
     private static int handle(Exception ex, boolean debug) {

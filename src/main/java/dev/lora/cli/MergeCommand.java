@@ -2,26 +2,21 @@ package dev.lora.cli;
 
 import dev.lora.io.DType;
 import dev.lora.io.InputError;
-import dev.lora.adapter.formats.AdapterReader;
 import dev.lora.adapter.merge.Merge;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 
 @Command(name = "merge", mixinStandardHelpOptions = true, description = {
         "Fold adapters into the base weights and write a Hugging Face GPT-2 folder.",
         "The folder (config.json, model.safetensors, tokenizer files) is one transformers loads directly.",
         "Each weight becomes W + sum of WEIGHT x (alpha/r) x (B A)^T; a negative weight subtracts (unmerges)."})
-public final class MergeCommand implements Callable<Integer> {
-    @picocli.CommandLine.ParentCommand
-    Main main;
-
+public final class MergeCommand implements Callable<Integer>, ComputeCommand {
     @Option(names = "--model", required = true, description = "Base model: Hugging Face GPT-2 folder or hub id (gpt2, gpt2-medium, ...).")
     String model;
 
@@ -30,24 +25,16 @@ public final class MergeCommand implements Callable<Integer> {
                     + " weight (default 1); repeatable.")
     List<String> adapters;
 
-    @Option(names = "--out", required = true, description = "Output folder.")
-    Path out;
-
     @Option(names = "--dtype", paramLabel = "f32|f16|bf16", description = "Output element type (default: the base's).")
     String dtype;
 
-    @Option(names = "--force", description = "Replace an existing non-empty output folder.")
-    boolean force;
-
-    @Option(names = "--lora-alpha", paramLabel = "ALPHA",
-            description = "lora_alpha of microsoft/LoRA checkpoints, which do not store it (default: adapter_config.json beside the file, else 32).")
-    Double loraAlpha;
+    @Mixin
+    AdapterOutputOptions output;
 
     @Override
     public Integer call() {
-        main.startBackend();
-        Merge.run(new Merge.Options(model, adapters.stream().map(Merge.Input::parse).toList(), out, outputType(dtype), force,
-                readOptions(loraAlpha)));
+        Merge.run(new Merge.Options(model, adapters.stream().map(Merge.Input::parse).toList(), output.out,
+                outputType(dtype), output.force, output.readOptions()));
         return 0;
     }
 
@@ -60,9 +47,5 @@ public final class MergeCommand implements Callable<Integer> {
             default -> throw new InputError("--dtype must be f32, f16 or bf16 (also float32, fp32, float16, fp16, half, "
                     + "bfloat16), got '" + name + "'");
         };
-    }
-
-    static AdapterReader.Options readOptions(Double loraAlpha) {
-        return new AdapterReader.Options(loraAlpha == null ? OptionalDouble.empty() : OptionalDouble.of(loraAlpha));
     }
 }

@@ -18,10 +18,7 @@ import java.util.concurrent.Callable;
         "Fine-tune GPT-2 with LoRA from a run config (YAML or JSON).",
         "Writes OUTPUT/adapter/, OUTPUT/checkpoints/step-N/, OUTPUT/metrics.jsonl, OUTPUT/loss.png and OUTPUT/config.yaml.",
         "Ctrl-C (SIGTERM) saves a checkpoint and exits 130 (143); --resume continues exactly where it stopped."})
-public final class TrainCommand implements Callable<Integer> {
-    @picocli.CommandLine.ParentCommand
-    Main main;
-
+public final class TrainCommand implements Callable<Integer>, ComputeCommand {
     // Optional to picocli so that `--resume CONFIG`, which picocli reads as the checkpoint, gets our explanation.
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "Run config, .yaml/.yml or .json (see configs/).")
     Path config;
@@ -51,7 +48,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        main.startBackend();
         if (resume != null && resume.matches("(?i).*\\.(ya?ml|json)")) {
             throw new InputError("--resume " + resume + ": --resume takes a checkpoint folder (or nothing); put the config first: lora train "
                     + resume + " --resume");

@@ -52,11 +52,14 @@ public final class Evaluation {
     public record Options(String model, Optional<Path> adapter, Path data, Set<String> metrics, Optional<Integer> maxSeqLen,
                           int batchSize, DataType dtype, GenerationSettings generation, Optional<Integer> limit, Path out,
                           boolean checkWeights, MeteorResources meteor, EvalWorkers.Factory workers) {
+        public Options {
+            // The CLI checks --batch-size for the user; this guards code that builds Options itself.
+            if (batchSize < 1) throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+        }
     }
 
     /** Returns metrics.json's content; E2E scores are rounded to 4 decimals as the official scorer prints them. */
     public static ObjectNode run(Options o) {
-        if (o.batchSize() <= 0) throw new InputError("--batch-size must be positive, got " + o.batchSize());
         for (String m : o.metrics()) {
             if (!METRIC_SETS.contains(m)) throw new InputError("--metrics: unknown metric set '" + m + "' (use loss, e2e or loss,e2e)");
         }

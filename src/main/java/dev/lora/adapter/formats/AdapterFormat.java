@@ -61,14 +61,14 @@ public enum AdapterFormat {
         return JsonFiles.readObject(file, "adapter config");
     }
 
-    /** Writes {@code adapter} in this (output) format into the folder {@code dir}, atomically. */
-    public void write(AdapterFiles.Adapter adapter, Path dir) {
-        AtomicFiles.writeFolder(dir, folder -> {
-            switch (this) {
-                case PEFT -> PeftFormat.writeInto(folder, adapter);
-                case LORALIB -> AdapterFiles.writeInto(folder, adapter);
-                case MICROSOFT_CHECKPOINT -> throw new InputError("writing microsoft/LoRA checkpoints is not supported");
-            }
+    /** Writes {@code adapter} in this (output) format into the folder {@code dir}, atomically; returns its config. */
+    public JsonNode write(AdapterFiles.Adapter adapter, Path dir) {
+        JsonNode[] written = new JsonNode[1];
+        AtomicFiles.writeFolder(dir, folder -> written[0] = switch (this) {
+            case PEFT -> PeftFormat.writeInto(folder, adapter);
+            case LORALIB -> AdapterFiles.writeInto(folder, adapter);
+            case MICROSOFT_CHECKPOINT -> throw new InputError("writing microsoft/LoRA checkpoints is not supported");
         });
+        return written[0];
     }
 }

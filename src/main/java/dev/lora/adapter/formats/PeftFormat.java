@@ -220,8 +220,11 @@ public final class PeftFormat {
 
     // ---------------------------------------------------------------- writing
 
-    /** Writes {@code adapter} as a PEFT LoRA folder into {@code dir} (which the caller makes atomic). */
-    public static void writeInto(Path dir, AdapterFiles.Adapter adapter) throws IOException {
+    /**
+     * Writes {@code adapter} as a PEFT LoRA folder into {@code dir} (which the caller makes atomic); returns the
+     * adapter_config.json it wrote.
+     */
+    public static ObjectNode writeInto(Path dir, AdapterFiles.Adapter adapter) throws IOException {
         LoraSettings s = adapter.settings();
         int[] slices = qkvSlices(s.targets());
         List<Tensor> out = new ArrayList<>();
@@ -261,7 +264,9 @@ public final class PeftFormat {
         });
         Files.createDirectories(dir);
         Safetensors.write(dir.resolve(WEIGHTS), out, Map.of("format", "pt"), DType.F32);
-        Files.writeString(dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config(adapter, slices.length)) + "\n");
+        ObjectNode cfg = config(adapter, slices.length);
+        Files.writeString(dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cfg) + "\n");
+        return cfg;
     }
 
     /**
