@@ -28,16 +28,13 @@ final class LoraAdapters implements Adapters {
     private final LoraSettings settings;
     private final DataType dtype;
     private final BiFunction<String, long[], INDArray> source;
-    private final LoraDropout dropout;
     private final Kernels kernels;
     private final Map<String, Param> params = new LinkedHashMap<>();
     private final List<String> adaptedModules = new ArrayList<>();
 
-    LoraAdapters(LoraSettings settings, DataType dtype, LoraDropout dropout, BiFunction<String, long[], INDArray> source,
-                 Kernels kernels) {
+    LoraAdapters(LoraSettings settings, DataType dtype, BiFunction<String, long[], INDArray> source, Kernels kernels) {
         this.settings = settings;
         this.dtype = dtype;
-        this.dropout = dropout;
         this.source = source;
         this.kernels = kernels;
     }
@@ -63,13 +60,18 @@ final class LoraAdapters implements Adapters {
             long width = out / 3;
             Param a = param(LoraKeys.a(module), (long) r * slices.length, in);
             Param b = param(LoraKeys.b(module), width * slices.length, r);
-            return new MergedLoraLinear(base, a, b, slices, r, settings.scaling(), dropout);
+            return new MergedLoraLinear(base, a, b, slices, r, settings.scaling(), dropout(module));
         }
         if (!settings.targets().contains(target(site))) return base;
         adaptedModules.add(module);
         Param a = param(LoraKeys.a(module), r, in);
         Param b = param(LoraKeys.b(module), out, r);
-        return new LoraLinear(base, a, b, settings.scaling(), dropout);
+        return new LoraLinear(base, a, b, settings.scaling(), dropout(module));
+    }
+
+    /** Each module's dropout draws its own masks, keyed by the module's name. */
+    private LoraDropout dropout(String module) {
+        return new LoraDropout(settings.dropout(), module, kernels);
     }
 
     @Override

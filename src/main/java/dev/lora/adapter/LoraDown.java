@@ -1,6 +1,7 @@
 package dev.lora.adapter;
 
 import dev.lora.model.Param;
+import dev.lora.model.Pass;
 import dev.lora.model.kernels.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -22,10 +23,10 @@ final class LoraDown {
     }
 
     /** dropout(x) A^T, [N, rows of A]. */
-    INDArray forward(INDArray x, boolean keep) {
-        LoraDropout.Dropped dropped = dropout.apply(x);
+    INDArray forward(INDArray x, Pass pass) {
+        LoraDropout.Dropped dropped = dropout.apply(x, pass);
         INDArray in = dropped.input();
-        if (keep) {
+        if (pass.keep()) {
             input = in;
             mask = dropped.mask();
         }

@@ -3,6 +3,7 @@ package dev.lora.adapter;
 import dev.lora.model.Conv1D;
 import dev.lora.model.Linear;
 import dev.lora.model.Param;
+import dev.lora.model.Pass;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -22,10 +23,10 @@ final class LoraLinear implements Linear {
     }
 
     @Override
-    public INDArray forward(INDArray x, boolean keep) {
-        INDArray y = base.forward(x, keep);
-        INDArray xaNow = down.forward(x, keep);
-        xa = keep ? xaNow : null;
+    public INDArray forward(INDArray x, Pass pass) {
+        INDArray y = base.forward(x, pass);
+        INDArray xaNow = down.forward(x, pass);
+        xa = pass.keep() ? xaNow : null;
         base.kernels().gemm(scaling, xaNow, false, b.value(), true, 1, y);
         return y;
     }

@@ -24,14 +24,12 @@ import java.util.function.BiFunction;
 public final class LoraModel {
     private final Gpt2Model model;
     private final LoraSettings settings;
-    private final LoraDropout dropout;
     private final Map<String, Param> adapterParams;
     private final List<Param> biases;
 
     private LoraModel(Gpt2Weights base, LoraSettings settings, BiFunction<String, long[], INDArray> init, Kernels kernels) {
         this.settings = settings;
-        this.dropout = new LoraDropout(settings.dropout(), kernels);
-        LoraAdapters adapters = new LoraAdapters(settings, base.dtype(), dropout, init, kernels);
+        LoraAdapters adapters = new LoraAdapters(settings, base.dtype(), init, kernels);
         this.model = new Gpt2Model(base, adapters, kernels);
         this.adapterParams = adapters.params();
         this.biases = trainableBiases(base, settings.bias(), adapters.adaptedModules());
@@ -95,10 +93,6 @@ public final class LoraModel {
 
     public LoraSettings settings() {
         return settings;
-    }
-
-    public LoraDropout dropout() {
-        return dropout;
     }
 
     /** Adapter matrices then trainable biases, in a fixed order (the optimiser's state follows it). */

@@ -3,6 +3,7 @@ package dev.lora.adapter;
 import dev.lora.model.Conv1D;
 import dev.lora.model.Linear;
 import dev.lora.model.Param;
+import dev.lora.model.Pass;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -32,15 +33,15 @@ final class MergedLoraLinear implements Linear {
     }
 
     @Override
-    public INDArray forward(INDArray x, boolean keep) {
-        INDArray y = base.forward(x, keep);
-        INDArray xaNow = down.forward(x, keep);
+    public INDArray forward(INDArray x, Pass pass) {
+        INDArray y = base.forward(x, pass);
+        INDArray xaNow = down.forward(x, pass);
         long width = y.size(1) / 3;
         // Each product lands in its slice of y directly: y_g += scaling * xa_g B_g^T.
         for (int g = 0; g < slices.length; g++) {
             base.kernels().gemm(scaling, group(xaNow, g), false, rowsOfB(b.value(), g, width), true, 1, columns(y, slices[g], width));
         }
-        xa = keep ? xaNow : null;
+        xa = pass.keep() ? xaNow : null;
         return y;
     }
 

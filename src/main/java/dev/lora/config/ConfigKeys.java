@@ -50,7 +50,7 @@ public final class ConfigKeys {
             key("lora.r", Kind.INT, "4", "rank of every adapter"),
             key("lora.alpha", Kind.NUMBER, "32", "scaling: the update is (alpha / r) B A"),
             key("lora.dropout", Kind.NUMBER, "0.1", "dropout on the adapters' input (loralib's `lora_dropout`);"
-                    + " masks are a function of (seed, step, example)"),
+                    + " masks are a function of (seed, step, module, example, position)"),
             choices("lora.targets", LoraTarget.class, "[q, v]", "what to adapt: `q`, `k`, `v` (slices of the fused"
                     + " `attn.c_attn`, one MergedLinear), `attn_proj`, `mlp_fc`, `mlp_proj`, `wte`"),
             choice("lora.bias", LoraBias.class, "none", "which biases train, as loralib's"

@@ -35,8 +35,9 @@ public final class Attention {
      * written straight into the merged rows: no sequence is copied, and a padding-free batch spends nothing on
      * padding.
      */
-    public INDArray forward(INDArray x, Sequences seqs, boolean keep) {
-        INDArray qkv = Dense.of(cAttn.forward(x, keep));
+    public INDArray forward(INDArray x, Sequences seqs, Pass pass) {
+        boolean keep = pass.keep();
+        INDArray qkv = Dense.of(cAttn.forward(x, pass));
         long c = qkv.size(1) / 3, d = c / nHead;
         INDArray merged = Nd4j.createUninitialized(qkv.dataType(), new long[]{seqs.rows(), c}, 'c');
         List<int[]> runs = seqs.runs();
@@ -53,7 +54,7 @@ public final class Attention {
             this.seqs = seqs;
             this.kept = kept;
         }
-        return cProj.forward(merged, keep);
+        return cProj.forward(merged, pass);
     }
 
     /**
@@ -62,7 +63,7 @@ public final class Attention {
      * {@link KvCache#attentionMask}), shared by all layers.
      */
     public INDArray forwardCached(INDArray x, int batch, int time, KvCache.Layer cache, INDArray mask) {
-        INDArray[] heads = heads(Dense.of(cAttn.forward(x, false)), batch, time);
+        INDArray[] heads = heads(Dense.of(cAttn.forward(x, Pass.INFERENCE)), batch, time);
         cache.append(heads[1], heads[2]);
         INDArray keys = cache.keys();
         INDArray scores = kernels.batched(heads[0], false, keys, true).muli(1.0 / Math.sqrt(heads[0].size(3)));
@@ -70,7 +71,7 @@ public final class Attention {
         INDArray masked = scores.reshape(mask.shape()).addi(mask).reshape(shape[0] * shape[1] * shape[2], shape[3]);
         kernels.softmaxRows(masked);
         INDArray probs = masked.reshape(shape);
-        return cProj.forward(attendValues(probs, cache.values(), batch, time), false);
+        return cProj.forward(attendValues(probs, cache.values(), batch, time), Pass.INFERENCE);
     }
 
     public INDArray backward(INDArray dOut) {

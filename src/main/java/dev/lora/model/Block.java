@@ -16,14 +16,14 @@ public final class Block {
         this.mlp = mlp;
     }
 
-    public INDArray forward(INDArray x, Sequences seqs, boolean keep) {
-        INDArray mid = x.add(attn.forward(ln1.forward(x, keep), seqs, keep));
-        return mid.addi(mlp.forward(ln2.forward(mid, keep), keep));
+    public INDArray forward(INDArray x, Sequences seqs, Pass pass) {
+        INDArray mid = x.add(attn.forward(ln1.forward(x, pass.keep()), seqs, pass));
+        return mid.addi(mlp.forward(ln2.forward(mid, pass.keep()), pass));
     }
 
     public INDArray forwardCached(INDArray x, int batch, int time, KvCache.Layer cache, INDArray mask) {
         INDArray mid = x.add(attn.forwardCached(ln1.forward(x, false), batch, time, cache, mask));
-        return mid.addi(mlp.forward(ln2.forward(mid, false), false));
+        return mid.addi(mlp.forward(ln2.forward(mid, false), Pass.INFERENCE));
     }
 
     public INDArray backward(INDArray dOut) {

@@ -57,8 +57,8 @@ public final class Conv1D implements Linear {
     }
 
     @Override
-    public INDArray forward(INDArray x, boolean keep) {
-        this.x = keep ? x : null;
+    public INDArray forward(INDArray x, Pass pass) {
+        this.x = pass.keep() ? x : null;
         INDArray y = kernels.times(x, weight.value());
         kernels.addRowVector(y, bias.value());
         return y;

@@ -75,13 +75,18 @@ public final class Gpt2Model {
 
     /** Final hidden states (after ln_f) of a right-padded batch, [B*T, C]; row b*T + t is token t of row b. */
     public INDArray hidden(int[][] ids, boolean keep) {
+        return hidden(ids, Pass.of(keep));
+    }
+
+    /** As {@link #hidden(int[][], boolean)} for any pass (a training pass's rows are then this padded batch's). */
+    public INDArray hidden(int[][] ids, Pass pass) {
         int batch = ids.length, time = ids[0].length;
         int[] flat = new int[batch * time];
         for (int b = 0; b < batch; b++) {
             if (ids[b].length != time) throw new IllegalArgumentException("ragged batch: pad rows to one length");
             System.arraycopy(ids[b], 0, flat, b * time, time);
         }
-        return hidden(flat, Sequences.padded(batch, time), keep);
+        return hidden(flat, Sequences.padded(batch, time), pass);
     }
 
     /**
@@ -89,6 +94,12 @@ public final class Gpt2Model {
      * sequence s, at position t. With the examples of a batch concatenated, no row is padding.
      */
     public INDArray hidden(int[] tokens, Sequences seqs, boolean keep) {
+        return hidden(tokens, seqs, Pass.of(keep));
+    }
+
+    /** As {@link #hidden(int[], Sequences, boolean)} for any pass; a training pass must describe {@code seqs}. */
+    public INDArray hidden(int[] tokens, Sequences seqs, Pass pass) {
+        boolean keep = pass.keep();
         if (tokens.length != seqs.rows()) throw new IllegalArgumentException(tokens.length + " tokens for " + seqs.rows() + " rows");
         checkLength(seqs.longest(), 0);
         int[] positions = new int[tokens.length];
@@ -96,7 +107,7 @@ public final class Gpt2Model {
             for (int t = 0; t < seqs.length(s); t++) positions[seqs.offset(s) + t] = t;
         }
         INDArray x = embed(tokens, positions, keep);
-        for (Block b : blocks) x = b.forward(x, seqs, keep);
+        for (Block b : blocks) x = b.forward(x, seqs, pass);
         kept = keep;
         return lnF.forward(x, keep);
     }

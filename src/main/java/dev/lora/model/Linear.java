@@ -4,11 +4,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A projection y = f(x) over rows: x [N, in] to y [N, out]. The base layer is {@link Conv1D};
- * LoRA layers wrap it. {@code keep} asks the layer to remember what its backward pass needs;
- * {@link #backward} then returns dL/dx and accumulates the gradients of trainable parameters.
+ * LoRA layers wrap it. {@link Pass#keep} asks the layer to remember what its backward pass needs;
+ * {@link #backward} then returns dL/dx and accumulates the gradients of trainable parameters. A training pass
+ * also says which examples the rows are, which LoRA dropout draws its masks from.
  */
 public interface Linear {
-    INDArray forward(INDArray x, boolean keep);
+    INDArray forward(INDArray x, Pass pass);
 
     INDArray backward(INDArray dy);
 }

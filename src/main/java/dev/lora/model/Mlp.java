@@ -15,8 +15,8 @@ public final class Mlp {
         this.gelu = new Gelu(kernels);
     }
 
-    public INDArray forward(INDArray x, boolean keep) {
-        return cProj.forward(gelu.forward(cFc.forward(x, keep), keep), keep);
+    public INDArray forward(INDArray x, Pass pass) {
+        return cProj.forward(gelu.forward(cFc.forward(x, pass), pass.keep()), pass);
     }
 
     public INDArray backward(INDArray dy) {

@@ -20,7 +20,7 @@ import java.util.Locale;
  * training examples are broadcast once per run and the adapter once per step (as MLlib broadcasts its weights); the
  * tasks carry indices, each takes a slice of every micro-batch, computes that slice's gradient with the step's global
  * scaling on a cached replica of the model (StepTask), and sends it back; the driver adds the tasks' gradients in
- * task order and steps. Dropout masks are a function of (seed, step, example), so the step does not depend on how its examples are
+ * task order and steps. Dropout masks are a function of (seed, step, module, example), so the step does not depend on how its examples are
  * spread over tasks.
  */
 public final class SparkTraining implements StepWorkers {

@@ -62,14 +62,13 @@ record StepTask(ReplicaSpec spec, long step, ArrayList<int[]> microBatches, int 
         }
     }
 
-    /** Training replicas with the driver's current adapter and dropout off: the validation loss's models. */
+    /** Training replicas with the driver's current adapter (loss passes drop nothing): the validation loss's models. */
     record Validation(ReplicaSpec spec, Broadcast<AdapterValues> adapter) implements ModelSource {
         @Override
         public <R> R withModel(Function<Gpt2Model, R> work) {
             try (Replicas.Lease<Replica> lease = replica(spec)) {
                 LoraModel model = lease.model().gradient.model();
                 adapter.value().assignTo(model);
-                model.dropout().eval();
                 return work.apply(model.model());
             }
         }

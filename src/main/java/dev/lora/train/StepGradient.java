@@ -6,6 +6,7 @@ import dev.lora.adapter.LoraModel;
 import dev.lora.adapter.Seeds;
 import dev.lora.model.Gpt2Model;
 import dev.lora.model.LmLoss;
+import dev.lora.model.Pass;
 import dev.lora.model.Workspaces;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 
@@ -93,9 +94,9 @@ public final class StepGradient {
         Contribution total = new Contribution(0, 0);
         for (Shard shard : shards) {
             Batch batch = shard.batch();
-            model.dropout().start(Seeds.mix(seed, step), batch.keys(), batch.sequences());
+            Pass pass = Pass.training(Seeds.mix(seed, step), batch.keys(), batch.sequences());
             double scale = 1.0 / ((double) shard.microBatchLossTokens() * microBatches);
-            LmLoss.Result r = LmLoss.compute(gpt, gpt.hidden(batch.tokens(), batch.sequences(), true), batch.rows(), batch.targets(),
+            LmLoss.Result r = LmLoss.compute(gpt, gpt.hidden(batch.tokens(), batch.sequences(), pass), batch.rows(), batch.targets(),
                     labelSmoothing, scale);
             gpt.backward(r.dHidden());
             total = total.plus(new Contribution(r.sum() / shard.microBatchLossTokens(), batch.realTokens()));

@@ -54,7 +54,6 @@ public interface StepWorkers extends AutoCloseable {
 
             @Override
             public List<DatasetLoss.BatchLoss> losses(List<List<Example>> batches) {
-                run.model().dropout().eval();
                 return batches.stream().map(b -> DatasetLoss.ofBatch(run.model().model(), b)).toList();
             }
 

@@ -6,6 +6,7 @@ import dev.lora.config.LoraTarget;
 import dev.lora.model.Gpt2Loader;
 import dev.lora.model.Gpt2Model;
 import dev.lora.model.Gpt2Weights;
+import dev.lora.model.Pass;
 import dev.lora.model.Sequences;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -26,8 +27,9 @@ class FreshAdapterTest {
         INDArray plain = new Gpt2Model(base).logits(new Gpt2Model(base).hidden(ids, false));
         LoraSettings all = new LoraSettings(4, 32, 0.1, List.of(LoraTarget.values()), LoraBias.NONE, Optional.empty());
         LoraModel adapted = LoraModel.create(base, all, 7);
-        adapted.dropout().start(3, new int[]{0, 1}, Sequences.padded(2, ids[0].length)); // even in training mode, a zero branch adds exactly zero
-        INDArray withAdapters = adapted.model().logits(adapted.model().hidden(ids, false));
+        // Even on a training pass, with dropout, a zero branch adds exactly zero.
+        Pass training = Pass.training(3, new int[]{0, 1}, Sequences.padded(2, ids[0].length)).withoutKeeping();
+        INDArray withAdapters = adapted.model().logits(adapted.model().hidden(ids, training));
         assertThat(withAdapters.equals(plain)).as("bit-identical logits").isTrue();
         // ...while the adapters are really there and random where loralib makes them random.
         assertThat(adapted.state().get("transformer.h.0.attn.c_attn.lora_A").amaxNumber().doubleValue()).isPositive();

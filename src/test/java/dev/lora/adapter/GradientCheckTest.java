@@ -8,6 +8,7 @@ import dev.lora.model.Gpt2Weights;
 import dev.lora.model.LmLoss;
 import dev.lora.model.Param;
 import dev.lora.model.TinyGpt2;
+import dev.lora.model.Pass;
 import dev.lora.model.Sequences;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,6 +48,9 @@ class GradientCheckTest {
                 Arguments.of(List.of(Q, V, MLP_FC), LoraBias.NONE, 0.1, 0.3));
     }
 
+    /** A training pass over IDS (step seed 1234, examples 0 and 1): its dropout masks, when dropout is on. */
+    private static final Pass PASS = Pass.training(1234, new int[]{0, 1}, Sequences.padded(2, IDS[0].length));
+
     @ParameterizedTest(name = "targets {0}, bias {1}, label smoothing {2}, dropout {3}")
     @MethodSource("cases")
     void backwardMatchesFiniteDifferences(List<LoraTarget> targets, LoraBias bias, double smoothing, double dropout) {
@@ -57,8 +61,7 @@ class GradientCheckTest {
 
         double scale = 1.0 / TARGETS.length;
         m.trainable().forEach(Param::zeroGrad);
-        m.dropout().start(1234, new int[]{0, 1}, Sequences.padded(2, IDS[0].length));
-        LmLoss.Result r = LmLoss.compute(m.model(), m.model().hidden(IDS, true), ROWS, TARGETS, smoothing, scale);
+        LmLoss.Result r = LmLoss.compute(m.model(), m.model().hidden(IDS, PASS), ROWS, TARGETS, smoothing, scale);
         m.model().backward(r.dHidden());
 
         Random pick = new Random(3);
@@ -117,8 +120,8 @@ class GradientCheckTest {
     }
 
     private static double loss(LoraModel m, double smoothing) {
-        m.dropout().start(1234, new int[]{0, 1}, Sequences.padded(2, IDS[0].length)); // the same masks as the analytic pass
-        return LmLoss.compute(m.model(), m.model().hidden(IDS, false), ROWS, TARGETS, smoothing, 0).sum();
+        // The same masks as the analytic pass: the same step and examples, nothing kept.
+        return LmLoss.compute(m.model(), m.model().hidden(IDS, PASS.withoutKeeping()), ROWS, TARGETS, smoothing, 0).sum();
     }
 
     private static void randomise(LoraModel m, long seed) {

@@ -1,6 +1,7 @@
 package dev.lora.adapter;
 
 import dev.lora.model.KernelChoice;
+import dev.lora.model.Pass;
 import dev.lora.model.Sequences;
 import dev.lora.model.kernels.Kernels;
 import org.junit.jupiter.api.Test;
@@ -13,18 +14,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LoraDropoutTest {
     private static final int ROWS = 250, COLS = 400, TIME = 25;
     private static final int[] KEYS = {3, 1, 4, 15, 9, 2, 6, 5, 35, 8};
+    private static final String Q_V = "transformer.h.0.attn.c_attn", FC = "transformer.h.0.mlp.c_fc";
 
     private static INDArray input(DataType type) {
         return Nd4j.linspace(-3, 5, ROWS * COLS, DataType.DOUBLE).reshape(ROWS, COLS).castTo(type);
     }
 
+    private static LoraDropout dropout(double p, String module) {
+        return new LoraDropout(p, module, KernelChoice.fromEnvironment());
+    }
+
     @Test
     void dropsAboutPAndScalesTheRestInBothPrecisions() {
-        LoraDropout d = new LoraDropout(0.1, KernelChoice.fromEnvironment());
-        d.start(42, KEYS, Sequences.padded(KEYS.length, TIME));
-        LoraDropout.Dropped f32 = d.apply(input(DataType.FLOAT));
-        d.start(42, KEYS, Sequences.padded(KEYS.length, TIME));
-        LoraDropout.Dropped f64 = d.apply(input(DataType.DOUBLE));
+        LoraDropout d = dropout(0.1, Q_V);
+        Pass pass = Pass.training(42, KEYS, Sequences.padded(KEYS.length, TIME));
+        LoraDropout.Dropped f32 = d.apply(input(DataType.FLOAT), pass);
+        LoraDropout.Dropped f64 = d.apply(input(DataType.DOUBLE), pass);
         double[] m32 = f32.mask().castTo(DataType.DOUBLE).data().asDouble(), m64 = f64.mask().data().asDouble();
         double[] x = input(DataType.DOUBLE).data().asDouble(), in64 = f64.input().data().asDouble();
         int dropped = 0;
@@ -39,17 +44,19 @@ class LoraDropoutTest {
     }
 
     @Test
-    void sameSeedSameMaskAndEvaluationDropsNothing() {
-        LoraDropout d = new LoraDropout(0.3, KernelChoice.fromEnvironment());
-        d.start(7, KEYS, Sequences.padded(KEYS.length, TIME));
-        INDArray first = d.apply(input(DataType.FLOAT)).mask();
-        d.start(7, KEYS, Sequences.padded(KEYS.length, TIME));
-        assertThat(d.apply(input(DataType.FLOAT)).mask()).isEqualTo(first);
-        d.eval();
-        INDArray x = input(DataType.FLOAT);
-        LoraDropout.Dropped off = d.apply(x);
-        assertThat(off.input()).isSameAs(x);
-        assertThat(off.mask()).isNull();
+    void sameSeedSameMaskAndOtherPassesDropNothing() {
+        LoraDropout d = dropout(0.3, Q_V);
+        Pass pass = Pass.training(7, KEYS, Sequences.padded(KEYS.length, TIME));
+        INDArray first = d.apply(input(DataType.FLOAT), pass).mask();
+        assertThat(d.apply(input(DataType.FLOAT), pass).mask()).isEqualTo(first);
+        assertThat(d.apply(input(DataType.FLOAT), pass.withoutKeeping()).mask()).as("a loss-only pass of the same step")
+                .isEqualTo(first);
+        for (Pass other : new Pass[]{Pass.INFERENCE, Pass.KEEP}) {
+            INDArray x = input(DataType.FLOAT);
+            LoraDropout.Dropped off = d.apply(x, other);
+            assertThat(off.input()).isSameAs(x);
+            assertThat(off.mask()).isNull();
+        }
     }
 
     /**
@@ -58,12 +65,10 @@ class LoraDropoutTest {
      */
     @Test
     void anExamplesMaskDependsOnItsKeyAndPositionOnlyNotOnItsPlaceInTheBatch() {
-        LoraDropout d = new LoraDropout(0.5, KernelChoice.fromEnvironment());
+        LoraDropout d = dropout(0.5, Q_V);
         int cols = 64;
-        d.start(11, new int[]{7, 42}, Sequences.padded(2, 5));
-        INDArray a = d.apply(Nd4j.ones(DataType.FLOAT, 10, cols)).mask();
-        d.start(11, new int[]{42, 3, 7}, Sequences.padded(3, 8));
-        INDArray b = d.apply(Nd4j.ones(DataType.FLOAT, 24, cols)).mask();
+        INDArray a = d.apply(Nd4j.ones(DataType.FLOAT, 10, cols), Pass.training(11, new int[]{7, 42}, Sequences.padded(2, 5))).mask();
+        INDArray b = d.apply(Nd4j.ones(DataType.FLOAT, 24, cols), Pass.training(11, new int[]{42, 3, 7}, Sequences.padded(3, 8))).mask();
         for (int t = 0; t < 5; t++) {
             assertThat(b.getRow(t)).as("example 42, position %d", t).isEqualTo(a.getRow(5 + t));
             assertThat(b.getRow(16 + t)).as("example 7, position %d", t).isEqualTo(a.getRow(t));
@@ -71,24 +76,26 @@ class LoraDropoutTest {
         assertThat(b.getRow(16)).as("another example, another mask").isNotEqualTo(b.getRow(8));
     }
 
+    /** Masks are keyed by the module's name: not by the order modules run in, nor by which object draws them. */
     @Test
-    void eachLoraInputOfAPassAndEachStepDrawsItsOwnMask() {
-        LoraDropout d = new LoraDropout(0.5, KernelChoice.fromEnvironment());
-        d.start(11, new int[]{7}, Sequences.padded(1, 4));
-        INDArray first = d.apply(Nd4j.ones(DataType.FLOAT, 4, 64)).mask();
-        INDArray second = d.apply(Nd4j.ones(DataType.FLOAT, 4, 64)).mask();
-        assertThat(second).isNotEqualTo(first);
-        d.start(11, new int[]{7}, Sequences.padded(1, 4));
-        assertThat(d.apply(Nd4j.ones(DataType.FLOAT, 4, 64)).mask()).as("a new micro-batch restarts the pass").isEqualTo(first);
-        d.start(12, new int[]{7}, Sequences.padded(1, 4));
-        assertThat(d.apply(Nd4j.ones(DataType.FLOAT, 4, 64)).mask()).as("another step").isNotEqualTo(first);
+    void eachModuleAndEachStepDrawsItsOwnMask() {
+        Pass pass = Pass.training(11, new int[]{7}, Sequences.padded(1, 4));
+        INDArray fc = dropout(0.5, FC).apply(Nd4j.ones(DataType.FLOAT, 4, 64), pass).mask();
+        INDArray qv = dropout(0.5, Q_V).apply(Nd4j.ones(DataType.FLOAT, 4, 64), pass).mask();
+        assertThat(qv).as("another module").isNotEqualTo(fc);
+        assertThat(dropout(0.5, FC).apply(Nd4j.ones(DataType.FLOAT, 4, 64), pass).mask())
+                .as("the same module's name, drawn later by another object").isEqualTo(fc);
+        assertThat(dropout(0.5, FC).apply(Nd4j.ones(DataType.FLOAT, 4, 64), Pass.training(12, new int[]{7},
+                Sequences.padded(1, 4))).mask()).as("another step").isNotEqualTo(fc);
     }
 
     @Test
     void rowsMustMatchTheExamples() {
-        LoraDropout d = new LoraDropout(0.5, KernelChoice.fromEnvironment());
-        d.start(1, new int[]{0, 1}, Sequences.padded(2, 3));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> d.apply(Nd4j.ones(DataType.FLOAT, 5, 4)))
+        LoraDropout d = dropout(0.5, Q_V);
+        Pass pass = Pass.training(1, new int[]{0, 1}, Sequences.padded(2, 3));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> d.apply(Nd4j.ones(DataType.FLOAT, 5, 4), pass))
                 .hasMessageContaining("5 rows for sequences of 6 rows");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Pass.training(1, new int[]{0}, Sequences.padded(2, 3)))
+                .hasMessageContaining("1 keys for 2 sequences");
     }
 }

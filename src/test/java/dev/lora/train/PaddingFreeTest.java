@@ -9,6 +9,7 @@ import dev.lora.adapter.LoraModel;
 import dev.lora.model.Gpt2Config;
 import dev.lora.model.LmLoss;
 import dev.lora.model.Param;
+import dev.lora.model.Pass;
 import dev.lora.model.Sequences;
 import dev.lora.model.TinyGpt2;
 import org.junit.jupiter.api.Test;
@@ -78,12 +79,12 @@ class PaddingFreeTest {
                     targets.add(t[p + 1]);
                 }
             }
-            model.dropout().start(99, KEYS, Sequences.padded(EXAMPLES.size(), time));
-            r = LmLoss.compute(model.model(), model.model().hidden(ids, true), ints(rows), ints(targets), 0.1, 1.0 / rows.size());
+            Pass pass = Pass.training(99, KEYS, Sequences.padded(EXAMPLES.size(), time));
+            r = LmLoss.compute(model.model(), model.model().hidden(ids, pass), ints(rows), ints(targets), 0.1, 1.0 / rows.size());
         } else {
             Batch batch = Batch.of(EXAMPLES, KEYS);
-            model.dropout().start(99, KEYS, batch.sequences());
-            r = LmLoss.compute(model.model(), model.model().hidden(batch.tokens(), batch.sequences(), true), batch.rows(),
+            r = LmLoss.compute(model.model(), model.model().hidden(batch.tokens(), batch.sequences(),
+                            Pass.training(99, KEYS, batch.sequences())), batch.rows(),
                     batch.targets(), 0.1, 1.0 / batch.lossTokens());
         }
         model.model().backward(r.dHidden());

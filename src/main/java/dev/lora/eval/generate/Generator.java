@@ -93,12 +93,10 @@ public final class Generator {
     }
 
     /**
-     * As {@link #generate(Gpt2Model, List, GenerationSettings, IntConsumer)} on the adapted model, after turning
-     * the adapters' dropout off ({@code dropout().eval()}): a trainer may have left it in training mode, and
-     * generation must never drop anything. The trainer restarts dropout before its next micro-batch anyway.
+     * As {@link #generate(Gpt2Model, List, GenerationSettings, IntConsumer)} on the adapted model: generation's
+     * passes are inference passes, so the adapters' dropout never drops anything.
      */
     public static List<int[]> generate(LoraModel model, List<int[]> prompts, GenerationSettings s, IntConsumer progress) {
-        model.dropout().eval();
         return generate(model.model(), prompts, s, progress);
     }
 
