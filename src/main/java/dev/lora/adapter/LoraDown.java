@@ -8,7 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The shared first half of a LoRA branch: dropout(x) A^T, with A [rank(s), in]. The second half (B) differs
- * between loralib's Linear and MergedLinear, so they each own it and call this for A.
+ * between loralib's Linear and MergedLinear ({@link LoraBranch}'s subclasses).
  */
 final class LoraDown {
     private final Param a;

@@ -1,9 +1,7 @@
 package dev.lora.adapter;
 
 import dev.lora.model.Conv1D;
-import dev.lora.model.Linear;
 import dev.lora.model.Param;
-import dev.lora.model.Pass;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -13,51 +11,36 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * slices, A is [r*k, in] and B is [C*k, r]; enabled slice g (in q, k, v order) adds
  * scaling * dropout(x) A_g^T B_g^T to its own output columns only.
  */
-final class MergedLoraLinear implements Linear {
-    private final Conv1D base;
-    private final LoraDown down;
-    private final Param b;
+final class MergedLoraLinear extends LoraBranch {
     private final int[] slices;
     private final int rank;
-    private final double scaling;
-    private INDArray xa;
 
     /** {@code slices}: the enabled output slices (0 = q, 1 = k, 2 = v), ascending. */
     MergedLoraLinear(Conv1D base, Param a, Param b, int[] slices, int rank, double scaling, LoraDropout dropout) {
-        this.base = base;
-        this.down = new LoraDown(a, dropout, base.kernels());
-        this.b = b;
+        super(base, a, b, scaling, dropout);
         this.slices = slices;
         this.rank = rank;
-        this.scaling = scaling;
     }
 
+    /** Each product lands in its slice of y directly: y_g += scaling * xa_g B_g^T. */
     @Override
-    public INDArray forward(INDArray x, Pass pass) {
-        INDArray y = base.forward(x, pass);
-        INDArray xaNow = down.forward(x, pass);
+    void up(INDArray xa, INDArray y) {
         long width = y.size(1) / 3;
-        // Each product lands in its slice of y directly: y_g += scaling * xa_g B_g^T.
         for (int g = 0; g < slices.length; g++) {
-            base.kernels().gemm(scaling, group(xaNow, g), false, rowsOfB(b.value(), g, width), true, 1, columns(y, slices[g], width));
+            kernels().gemm(scaling, group(xa, g), false, rowsOfB(b.value(), g, width), true, 1, columns(y, slices[g], width));
         }
-        xa = pass.keep() ? xaNow : null;
-        return y;
     }
 
     @Override
-    public INDArray backward(INDArray dy) {
-        INDArray dx = base.backward(dy);
+    INDArray upBackward(INDArray dy, INDArray xa) {
         long width = dy.size(1) / 3;
         INDArray dDown = Nd4j.createUninitialized(xa.dataType(), xa.shape(), 'c');
         for (int g = 0; g < slices.length; g++) {
             INDArray dySlice = columns(dy, slices[g], width);
-            base.kernels().gemm(scaling, dySlice, true, group(xa, g), false, 1, rowsOfB(b.grad(), g, width));
-            base.kernels().gemm(scaling, dySlice, false, rowsOfB(b.value(), g, width), false, 0, group(dDown, g));
+            kernels().gemm(scaling, dySlice, true, group(xa, g), false, 1, rowsOfB(b.grad(), g, width));
+            kernels().gemm(scaling, dySlice, false, rowsOfB(b.value(), g, width), false, 0, group(dDown, g));
         }
-        xa = null;
-        down.backward(dDown, dx);
-        return dx;
+        return dDown;
     }
 
     private INDArray group(INDArray down, int g) {

@@ -22,21 +22,15 @@ import java.util.stream.Collectors;
  * Typed reads of one level of the raw tree. An absent key, or one set to null, means "use the default";
  * a value of the wrong type fails with the key, its origin and the expected type. Quoted numbers and
  * booleans are accepted, as plain YAML 1.1 leaves some of them (1e-4) as strings anyway.
+ *
+ * @param name   the section's name, "" at the top level
+ * @param map    its keys; null for an absent section, whose reads are all empty
+ * @param origin where it starts, for "missing key" errors
  */
-final class Section {
+record Section(String name, MapNode map, Origin origin) {
     private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9][0-9_]*");
     private static final Pattern DECIMAL =
             Pattern.compile("[-+]?([0-9][0-9_]*(\\.[0-9_]*)?|\\.[0-9][0-9_]*)([eE][-+]?[0-9]+)?");
-
-    private final String name;
-    private final MapNode map;
-    private final Origin origin;
-
-    private Section(String name, MapNode map, Origin origin) {
-        this.name = name;
-        this.map = map;
-        this.origin = origin;
-    }
 
     static Section root(MapNode root, Origin file) {
         return new Section("", root, file);

@@ -19,29 +19,19 @@ import java.util.List;
  * micro-batches, adding their gradients to the trainable parameters' with the step's global scaling (token mean within
  * each micro-batch, mean over the step's micro-batches), so any split of the step's examples sums to the whole step's
  * gradient. The driver's model and every replica run it; only the driver has the update ({@link StepUpdater}).
- * Dropout masks depend on (seed, step, example) only, so a shard's result does not depend on its company.
+ * Dropout masks depend on (seed, step, module, example) only, so a shard's result does not depend on its company.
+ *
+ * @param model          the adapted model whose trainable parameters' gradients are added to
+ * @param labelSmoothing train.label_smoothing
+ * @param seed           train.seed, of which each step's dropout seed is derived
  */
-public final class StepGradient {
+public record StepGradient(LoraModel model, double labelSmoothing, long seed) {
     /**
      * Every temporary of a step (activations, their gradients, logits) lives in one workspace that is reset when the
      * step ends: after the first step has measured it, the same block of memory is reused instead of allocating and
      * freeing thousands of native buffers per step. Parameters, gradients and optimiser moments live outside it.
      */
     static final String WORKSPACE = "lora-train-step";
-
-    private final LoraModel model;
-    private final double labelSmoothing;
-    private final long seed;
-
-    public StepGradient(LoraModel model, double labelSmoothing, long seed) {
-        this.model = model;
-        this.labelSmoothing = labelSmoothing;
-        this.seed = seed;
-    }
-
-    public LoraModel model() {
-        return model;
-    }
 
     /** Some of a micro-batch's examples, and the micro-batch's loss tokens (all its examples'), which the scaling needs. */
     public record Shard(Batch batch, int microBatchLossTokens) {

@@ -49,6 +49,23 @@ class MergeCommandTest {
         Safetensors.write(file, tensors, Map.of("format", "pt"), DType.F32);
     }
 
+    /** merge of {@code adapter} into tmp/out, refused with a message naming {@code mentions}. */
+    private void assertMergeRefused(String adapter, String... mentions) {
+        assertRefused(merge("--adapter", adapter, "--out", tmp.resolve("out").toString()), mentions);
+    }
+
+    /** Adds (or replaces) a float32 tensor of zeros in the adapter's weights. */
+    private static void addZeros(Path adapter, String name, long... shape) {
+        editTensors(adapter, t -> t.put(name, zeros(name, shape)));
+    }
+
+    /** A float32 tensor of zeros. */
+    private static Tensor zeros(String name, long... shape) {
+        long n = 1;
+        for (long d : shape) n *= d;
+        return new Tensor(name, DType.F32, shape, new float[(int) n]);
+    }
+
     private void assertRefused(MergeFixtures.Run run, String... mentions) {
         assertThat(run.status()).as(run.err()).isEqualTo(Main.EXIT_INPUT);
         String last = run.err().strip().lines().reduce((a, b) -> b).orElse("");
@@ -60,35 +77,28 @@ class MergeCommandTest {
     void missingTensorIsNamed() {
         Path a = adapter("a", "q,v", "none");
         editTensors(a, t -> t.remove("transformer.h.1.attn.c_attn.lora_B"));
-        assertRefused(merge("--adapter", a.toString(), "--out", tmp.resolve("out").toString()),
-                "missing tensor 'transformer.h.1.attn.c_attn.lora_B'");
+        assertMergeRefused(a.toString(), "missing tensor 'transformer.h.1.attn.c_attn.lora_B'");
     }
 
     @Test
     void extraTensorIsNamed() {
         Path a = adapter("a", "q,v", "none");
-        editTensors(a, t -> t.put("transformer.h.0.mlp.c_fc.lora_A", new Tensor("transformer.h.0.mlp.c_fc.lora_A", DType.F32,
-                new long[]{4, 32}, new float[128])));
-        assertRefused(merge("--adapter", a.toString(), "--out", tmp.resolve("out").toString()),
-                "unexpected tensor 'transformer.h.0.mlp.c_fc.lora_A'");
+        addZeros(a, "transformer.h.0.mlp.c_fc.lora_A", 4, 32);
+        assertMergeRefused(a.toString(), "unexpected tensor 'transformer.h.0.mlp.c_fc.lora_A'");
     }
 
     @Test
     void wrongShapeIsNamed() {
         Path a = adapter("a", "q,v,mlp_proj", "none");
-        editTensors(a, t -> t.put("transformer.h.0.mlp.c_proj.lora_A", new Tensor("transformer.h.0.mlp.c_proj.lora_A", DType.F32,
-                new long[]{4, 64}, new float[256])));
-        assertRefused(merge("--adapter", a.toString(), "--out", tmp.resolve("out").toString()),
-                "tensor 'transformer.h.0.mlp.c_proj.lora_A' has shape [4, 64], expected [4, 128]");
+        addZeros(a, "transformer.h.0.mlp.c_proj.lora_A", 4, 64);
+        assertMergeRefused(a.toString(), "tensor 'transformer.h.0.mlp.c_proj.lora_A' has shape [4, 64], expected [4, 128]");
     }
 
     @Test
     void biasOfAnUntrainedLayerIsUnexpected() {
         Path a = adapter("a", "q,v", "lora_only");
-        editTensors(a, t -> t.put("transformer.h.0.mlp.c_fc.bias", new Tensor("transformer.h.0.mlp.c_fc.bias", DType.F32,
-                new long[]{128}, new float[128])));
-        assertRefused(merge("--adapter", a.toString(), "--out", tmp.resolve("out").toString()),
-                "unexpected tensor 'transformer.h.0.mlp.c_fc.bias'");
+        addZeros(a, "transformer.h.0.mlp.c_fc.bias", 128);
+        assertMergeRefused(a.toString(), "unexpected tensor 'transformer.h.0.mlp.c_fc.bias'");
     }
 
     @Test
@@ -96,8 +106,7 @@ class MergeCommandTest {
         Gpt2Config other = new Gpt2Config(50257, 64, 16, 2, 4, 1e-5, "gelu_new", true);
         Path a = MergeFixtures.writeAdapter(tmp.resolve("a"), Gpt2Weights.random(other, DataType.FLOAT, 1),
                 new LoraSettings(4, 8, 0, MergeFixtures.targets("q,v"), LoraBias.NONE, Optional.empty()), 1);
-        assertRefused(merge("--adapter", a.toString(), "--out", tmp.resolve("out").toString()),
-                "tensor 'transformer.h.0.attn.c_attn.lora_A' has shape [8, 16], expected [8, 32]");
+        assertMergeRefused(a.toString(), "tensor 'transformer.h.0.attn.c_attn.lora_A' has shape [8, 16], expected [8, 32]");
     }
 
     @Test
@@ -105,8 +114,7 @@ class MergeCommandTest {
         Gpt2Config deeper = new Gpt2Config(50257, 64, 32, 3, 4, 1e-5, "gelu_new", true);
         Path a = MergeFixtures.writeAdapter(tmp.resolve("a"), Gpt2Weights.random(deeper, DataType.FLOAT, 1),
                 new LoraSettings(4, 8, 0, MergeFixtures.targets("v"), LoraBias.NONE, Optional.empty()), 1);
-        assertRefused(merge("--adapter", a.toString(), "--out", tmp.resolve("out").toString()),
-                "unexpected tensor 'transformer.h.2.attn.c_attn.lora_A'");
+        assertMergeRefused(a.toString(), "unexpected tensor 'transformer.h.2.attn.c_attn.lora_A'");
     }
 
     @Test
@@ -115,10 +123,9 @@ class MergeCommandTest {
         Path src = MergeFixtures.MERGE.resolve("peft-mixed");
         Files.copy(src.resolve("adapter_config.json"), peft.resolve("adapter_config.json"));
         Map<String, Tensor> t = new LinkedHashMap<>(Safetensors.read(src.resolve("adapter_model.safetensors")));
-        t.put("base_model.model.lm_head.modules_to_save.default.weight", new Tensor("x", DType.F32, new long[]{2}, new float[2]));
+        t.put("base_model.model.lm_head.modules_to_save.default.weight", zeros("x", 2));
         Safetensors.write(peft.resolve("adapter_model.safetensors"), t, Map.of("format", "pt"), DType.F32);
-        assertRefused(merge("--adapter", peft.toString(), "--out", tmp.resolve("out").toString()),
-                "unexpected tensor 'base_model.model.lm_head.modules_to_save.default.weight'");
+        assertMergeRefused(peft.toString(), "unexpected tensor 'base_model.model.lm_head.modules_to_save.default.weight'");
     }
 
     @Test
@@ -129,22 +136,21 @@ class MergeCommandTest {
         Map<String, Tensor> t = new LinkedHashMap<>(Safetensors.read(src.resolve("adapter_model.safetensors")));
         t.remove("base_model.model.transformer.h.1.attn.c_proj.lora_B.weight");
         Safetensors.write(peft.resolve("adapter_model.safetensors"), t, Map.of("format", "pt"), DType.F32);
-        assertRefused(merge("--adapter", peft.toString(), "--out", tmp.resolve("out").toString()),
-                "missing tensor 'base_model.model.transformer.h.1.attn.c_proj.lora_B.weight'");
+        assertMergeRefused(peft.toString(), "missing tensor 'base_model.model.transformer.h.1.attn.c_proj.lora_B.weight'");
     }
 
     @Test
     void unknownFormatsAreRefused() throws IOException {
         Path text = Files.writeString(tmp.resolve("adapter.txt"), "hello");
-        assertRefused(merge("--adapter", text.toString(), "--out", tmp.resolve("out").toString()), "unknown adapter format");
+        assertMergeRefused(text.toString(), "unknown adapter format");
         Path empty = Files.createDirectories(tmp.resolve("empty"));
-        assertRefused(merge("--adapter", empty.toString(), "--out", tmp.resolve("out").toString()), "not an adapter folder");
+        assertMergeRefused(empty.toString(), "not an adapter folder");
         Path odd = Files.createDirectories(tmp.resolve("odd"));
         Files.writeString(odd.resolve("adapter_config.json"), "{\"format\": \"lycoris\"}");
-        assertRefused(merge("--adapter", odd.toString(), "--out", tmp.resolve("out").toString()), "unknown adapter format");
+        assertMergeRefused(odd.toString(), "unknown adapter format");
         Path notTorch = Files.writeString(tmp.resolve("adapter.pt"), "not a zip");
-        assertRefused(merge("--adapter", notTorch.toString(), "--out", tmp.resolve("out").toString()), "adapter.pt");
-        assertRefused(merge("--adapter", tmp.resolve("nowhere").toString(), "--out", tmp.resolve("out").toString()),
+        assertMergeRefused(notTorch.toString(), "adapter.pt");
+        assertMergeRefused(tmp.resolve("nowhere").toString(),
                 "no such adapter file or folder");
     }
 
