@@ -12,6 +12,7 @@ import dev.lora.adapter.LoraModel;
 import dev.lora.model.Gpt2Config;
 import dev.lora.model.Gpt2Weights;
 import dev.lora.model.Param;
+import dev.lora.model.kernels.Bf16Operands;
 import dev.lora.train.AdamW;
 import dev.lora.train.StepGradient;
 import dev.lora.train.StepUpdater;
@@ -70,7 +71,7 @@ public final class Bench {
             realTokens += batch.realTokens();
         }
         double peakRss = ProcessStats.peakRssMb(); // before the probe, so it is the training step's peak
-        double gflops = MatmulProbe.gflops(o.dtype());
+        double gflops = MatmulProbe.gflops(Gpt2Weights.compute(o.dtype()));
         boolean realDecode = o.generate() && o.data().isPresent();
         if (o.generate()) {
             // Decoding is measured as lora eval runs it, in a process holding no training step's memory: the step's
@@ -99,7 +100,8 @@ public final class Bench {
         ArrayNode targets = out.putArray("targets");
         o.targets().stream().map(LoraTarget::id).forEach(targets::add);
         out.put("r", RANK);
-        out.put("dtype", o.dtype() == DataType.DOUBLE ? "float64" : "float32");
+        out.put("dtype", o.dtype() == DataType.DOUBLE ? "float64" : o.dtype() == DataType.BFLOAT16 ? "bfloat16" : "float32");
+        if (o.dtype() == DataType.BFLOAT16) out.put("bf16_products", Bf16Operands.HOW);
         out.put("batch", o.batch());
         out.put("seq", o.seq());
         out.put("loss_tokens", batches.get(0).lossTokens());

@@ -94,8 +94,10 @@ public final class ConfigKeys {
                     + " instead of stopping").neutral(),
             key("train.max_skipped_steps", Kind.INT, "10", "with `train.skip_nonfinite`, stop (exit 2) after this"
                     + " many skipped steps in a row").neutral(),
-            choice("train.dtype", ComputeDtype.class, "float32", "compute type: `float32` (also `f32`, `fp32`) or"
-                    + " `float64` (`f64`, `fp64`, `double`)"));
+            choice("train.dtype", ComputeDtype.class, "float32", "compute type: `float32` (also `f32`, `fp32`),"
+                    + " `float64` (`f64`, `fp64`, `double`) or `bfloat16` (`bf16`): mixed precision as PyTorch's CPU"
+                    + " autocast, the frozen weights in bfloat16 and their products accumulated in float32, everything"
+                    + " trained in float32 (docs/performance.md)"));
 
     /** The keys a resumed run may change without changing what it computes (left out of the fingerprint). */
     public static Set<String> neutralPaths() {

@@ -1,5 +1,6 @@
 package dev.lora.model;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -17,7 +18,9 @@ public final class Embedding implements TokenEmbedding {
 
     @Override
     public INDArray forward(int[] ids, boolean keep) {
-        return Nd4j.pullRows(weight.value(), 1, ids);
+        INDArray rows = Nd4j.pullRows(weight.value(), 1, ids);
+        // A bfloat16 run holds the table in bfloat16; the residual stream it starts is float32.
+        return rows.dataType() == DataType.BFLOAT16 ? rows.castTo(DataType.FLOAT) : rows;
     }
 
     @Override

@@ -15,6 +15,10 @@ import java.util.Random;
  * GPT-2's parameters by canonical Hugging Face name ({@code transformer.h.0.attn.c_attn.weight}, ...),
  * converted to the compute type. Checkpoints name them with or without the {@code transformer.}
  * prefix; the attention-mask buffers and a tied {@code lm_head.weight} are not parameters.
+ *
+ * <p>Loaded as {@code BFLOAT16}, the matrices the frozen products read (the projections, the token embedding,
+ * an untied head) are held in bfloat16, rounded to nearest even as PyTorch casts them, and everything else (biases,
+ * LayerNorm, the position embedding) in float32, the compute type {@link #dtype} then gives.
  */
 public record Gpt2Weights(Gpt2Config config, DataType dtype, Map<String, Param> params) {
 
@@ -69,14 +73,14 @@ public record Gpt2Weights(Gpt2Config config, DataType dtype, Map<String, Param> 
                 throw new InputError(source + ": tensor '" + t.name() + "' has shape " + Arrays.toString(t.shape())
                         + ", expected " + Arrays.toString(shape) + " for this config.json");
             }
-            params.put(name, new Param(name, toArray(t, dtype)));
+            params.put(name, new Param(name, toArray(t, storage(name, dtype))));
         }
         for (String name : expected.keySet()) {
             if (!params.containsKey(name)) throw new InputError(source + ": missing tensor '" + name + "'");
         }
         Map<String, Param> ordered = new LinkedHashMap<>();
         expected.keySet().forEach(n -> ordered.put(n, params.get(n)));
-        return new Gpt2Weights(config, dtype, ordered);
+        return new Gpt2Weights(config, compute(dtype), ordered);
     }
 
     /** Random weights of a geometry (benchmarks): N(0, 0.02) as GPT-2's initialisation, unit LayerNorm gains. */
@@ -85,12 +89,13 @@ public record Gpt2Weights(Gpt2Config config, DataType dtype, Map<String, Param> 
         Map<String, Param> params = new LinkedHashMap<>();
         expectedShapes(config).forEach((name, shape) -> {
             INDArray a;
-            if (name.endsWith(".bias")) a = Nd4j.zeros(dtype, shape);
-            else if (shape.length == 1) a = Nd4j.ones(dtype, shape);
-            else a = Nd4j.randn(rng.nextLong(), shape).castTo(dtype).muli(0.02);
-            params.put(name, new Param(name, a));
+            DataType type = compute(dtype);
+            if (name.endsWith(".bias")) a = Nd4j.zeros(type, shape);
+            else if (shape.length == 1) a = Nd4j.ones(type, shape);
+            else a = Nd4j.randn(rng.nextLong(), shape).castTo(type).muli(0.02);
+            params.put(name, new Param(name, held(a, storage(name, dtype))));
         });
-        return new Gpt2Weights(config, dtype, params);
+        return new Gpt2Weights(config, compute(dtype), params);
     }
 
     /**
@@ -109,6 +114,19 @@ public record Gpt2Weights(Gpt2Config config, DataType dtype, Map<String, Param> 
         });
     }
 
+    /** The type a parameter is held in when the model is loaded as {@code dtype}. */
+    static DataType storage(String name, DataType dtype) {
+        if (dtype != DataType.BFLOAT16) return dtype;
+        boolean product = name.endsWith("c_attn.weight") || name.endsWith("c_proj.weight") || name.endsWith("c_fc.weight")
+                || name.equals(PREFIX + "wte.weight") || name.equals("lm_head.weight");
+        return product ? DataType.BFLOAT16 : DataType.FLOAT;
+    }
+
+    /** The type activations, gradients and trained parameters are computed in for a model loaded as {@code dtype}. */
+    public static DataType compute(DataType dtype) {
+        return dtype == DataType.BFLOAT16 ? DataType.FLOAT : dtype;
+    }
+
     static String canonical(String name) {
         if (name.startsWith(PREFIX) || name.startsWith("lm_head.")) return name;
         return PREFIX + name;
@@ -119,7 +137,14 @@ public record Gpt2Weights(Gpt2Config config, DataType dtype, Map<String, Param> 
     }
 
     static INDArray toArray(Tensor t, DataType dtype) {
-        INDArray a = Nd4j.create(t.data(), t.shape(), 'c');
-        return dtype == DataType.FLOAT ? a : a.castTo(dtype);
+        return held(Nd4j.create(t.data(), t.shape(), 'c'), dtype);
+    }
+
+    /** a in {@code type}; a converted copy frees a's buffer at once rather than at the next collection. */
+    private static INDArray held(INDArray a, DataType type) {
+        if (a.dataType() == type) return a;
+        INDArray out = a.castTo(type);
+        a.close();
+        return out;
     }
 }

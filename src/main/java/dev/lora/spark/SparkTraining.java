@@ -42,7 +42,8 @@ public final class SparkTraining implements StepWorkers {
         this.master = master;
         this.run = run;
         Gpt2Config geometry = run.model().model().config();
-        DataType dtype = run.model().model().dtype();
+        // The dtype the replicas load the model in (bfloat16 included), not the model's compute type.
+        DataType dtype = run.config().train().dtype().nd4j();
         this.spec = ReplicaSpec.of(SparkCluster.executorModel(executorModel, run.config().model(), run.modelDir()), dtype, geometry,
                 run.model().settings(), run.config().train().labelSmoothing(), run.config().train().seed());
         this.tasks = Math.max(1, spark.defaultParallelism());

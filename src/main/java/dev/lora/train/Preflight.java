@@ -89,9 +89,13 @@ public final class Preflight {
     }
 
     public static Estimate estimate(RunConfig config, Gpt2Config m, int longest) {
-        int bytes = config.train().dtype() == ComputeDtype.FLOAT64 ? 8 : 4;
+        ComputeDtype dtype = config.train().dtype();
+        int bytes = dtype == ComputeDtype.FLOAT64 ? 8 : 4;
         long e = m.nEmbd(), layers = m.nLayer(), vocab = m.vocabSize();
         long params = baseParameters(m);
+        // bfloat16 holds the token embedding and the projections' weights in 2 bytes, the rest in float32.
+        long matrices = vocab * e + layers * 12 * e * e;
+        long weights = dtype == ComputeDtype.BFLOAT16 ? 2 * matrices + 4 * (params - matrices) : params * bytes;
         int batch = config.train().batchSize();
         long tokens = (long) batch * longest;
         long perTokenLayer = 16 * e + 2L * m.nHead() * longest;
@@ -99,7 +103,7 @@ public final class Preflight {
         long trainable = trainableParameters(config.lora(), m);
         // Adapter file (float32) plus state.bin: values and both AdamW moments in the compute dtype.
         long checkpoint = trainable * (4 + 3L * bytes) + (64L << 10);
-        return new Estimate(batch, longest, params * bytes + trainable * 4L * bytes, activations, params * 4, checkpoint);
+        return new Estimate(batch, longest, weights + trainable * 4L * bytes, activations, params * 4, checkpoint);
     }
 
     /** GPT-2's parameters: token and position embeddings, per layer 12 e^2 + 13 e, the final LayerNorm. */

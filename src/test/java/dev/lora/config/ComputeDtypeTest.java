@@ -14,7 +14,9 @@ class ComputeDtypeTest {
     void commonSpellingsAreAccepted() {
         for (String s : new String[]{"float32", "f32", "fp32", "float", "FP32"}) assertThat(ComputeDtype.fromName(s)).as(s).contains(ComputeDtype.FLOAT32);
         for (String s : new String[]{"float64", "f64", "fp64", "double"}) assertThat(ComputeDtype.fromName(s)).as(s).contains(ComputeDtype.FLOAT64);
-        assertThatThrownBy(() -> ComputeDtype.parse("--dtype", "half")).hasMessageContaining("--dtype must be float32 or float64");
+        for (String s : new String[]{"bfloat16", "bf16", "BF16"}) assertThat(ComputeDtype.fromName(s)).as(s).contains(ComputeDtype.BFLOAT16);
+        for (String s : new String[]{"bfloat17", "fp8", "float16", "half"}) assertThat(ComputeDtype.fromName(s)).as(s).isEmpty();
+        assertThatThrownBy(() -> ComputeDtype.parse("--dtype", "half")).hasMessageContaining("--dtype must be float32, float64 or bfloat16");
     }
 
     @Test

@@ -110,7 +110,7 @@ class ConfigErrorsTest {
                 arguments("train:\n  seed: 1.5\n", 6, "train.seed must be an integer"),
                 arguments("train:\n  epochs: 99999999999\n", 6, "train.epochs = 99999999999 is too large"),
                 arguments("train:\n  dtype: float16\n", 6,
-                        "train.dtype: 'float16' is not allowed; use one of float32, float64"),
+                        "train.dtype: 'float16' is not allowed; use one of float32, float64, bfloat16"),
                 arguments("train: 5\n", 5, "train must be a section of keys (batch_size, grad_accum,"),
                 arguments("lora: [q, v]\n", 5, "lora must be a section of keys (r, alpha, dropout"),
                 arguments("  valid: {a: 1}\n", 5, "data.valid must be a string, got a section of keys"));

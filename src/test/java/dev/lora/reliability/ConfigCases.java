@@ -111,6 +111,7 @@ final class ConfigCases {
                 edit("config-seed-huge", "train.seed above 2^63", "  lr: 0.001", "  seed: 99999999999999999999", 12,
                         "train.seed"),
                 edit("config-dtype-unknown", "train.dtype not allowed", "  lr: 0.001", "  dtype: float16", 12, "train.dtype"),
+                edit("config-dtype-bfloat17", "train.dtype misspelt", "  lr: 0.001", "  dtype: bfloat17", 12, "train.dtype"),
                 edit("config-max-seq-len-one", "data.max_seq_len = 1 (no room for context and completion)",
                         "  max_seq_len: 32", "  max_seq_len: 1", 5, "data.max_seq_len"),
                 edit("config-max-seq-len-above-model", "data.max_seq_len above the model's n_positions (64)",

@@ -33,6 +33,7 @@ final class OptionCases {
                 new BadInput("eval-top-p-beam", "lora eval --top-p 0.9 --beam 5", s ->
                         Call.of(eval(s, "--top-p", "0.9", "--beam", "5"), "--top-p", "--beam")),
                 new BadInput("eval-dtype", "lora eval --dtype half", s -> Call.of(eval(s, "--dtype", "half"), "--dtype", "'half'")),
+                new BadInput("eval-dtype-fp8", "lora eval --dtype fp8", s -> Call.of(eval(s, "--dtype", "fp8"), "--dtype", "'fp8'")),
                 new BadInput("not-a-number", "lora eval --limit abc", s -> Call.of(eval(s, "--limit", "abc"), "--limit", "'abc'",
                         "whole number")),
                 new BadInput("unknown-command", "lora trian (a typo)", s -> Call.of(List.of("trian", "x.yaml"), "'trian'",

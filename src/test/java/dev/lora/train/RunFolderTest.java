@@ -64,6 +64,18 @@ class RunFolderTest {
         assertThat(TrainFixtures.metrics(tmp.resolve("out"))).hasSize(4);
     }
 
+    /** A bfloat16 run continued in float32 (or the reverse) would be another run: refused, naming the key. */
+    @Test
+    void resumeRefusesAnotherComputeType(@TempDir Path tmp) {
+        Path cfg = config(tmp);
+        assertThat(CliRun.lora("train", cfg.toString(), "--stop-after", "2", "--set", "train.dtype=bf16").status()).isZero();
+        CliRun other = CliRun.lora("train", cfg.toString(), "--resume");
+        assertThat(other.status()).isEqualTo(2);
+        assertThat(other.err()).contains("was made with another config", "checkpoint: train.dtype=bfloat16; this run: train.dtype=float32");
+        assertThat(CliRun.lora("train", cfg.toString(), "--resume", "--set", "train.dtype=bfloat16").status()).isZero();
+        assertThat(TrainFixtures.metrics(tmp.resolve("out"))).hasSize(4);
+    }
+
     @Test
     void aConfigGivenToResumeIsExplained(@TempDir Path tmp) {
         CliRun r = CliRun.lora("train", "--resume", "configs/tiny-ci.yaml");

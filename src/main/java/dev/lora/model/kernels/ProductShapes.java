@@ -9,9 +9,10 @@ public final class ProductShapes {
     private ProductShapes() {
     }
 
-    /** c = op(a) op(b): one type, and shapes that fit. */
+    /** c = op(a) op(b): one type (or a bfloat16 product, {@link Bf16Operands}), and shapes that fit. */
     public static void check(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c) {
-        if (a.dataType() != b.dataType() || a.dataType() != c.dataType())
+        boolean oneType = a.dataType() == b.dataType() && a.dataType() == c.dataType();
+        if (!oneType && !Bf16Operands.involved(a, b, c))
             throw new IllegalArgumentException("mixed types: " + a.dataType() + ", " + b.dataType() + ", " + c.dataType());
         check(a.size(0), a.size(1), transA, b.size(0), b.size(1), transB, c.size(0), c.size(1));
     }

@@ -2,6 +2,7 @@ package dev.lora.model.kernels.host;
 
 import dev.lora.model.kernels.Dense;
 import dev.lora.model.kernels.Kernels;
+import dev.lora.model.kernels.Bf16Operands;
 import dev.lora.model.kernels.ProductShapes;
 import dev.lora.model.kernels.nd4j.Nd4jKernels;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -31,7 +32,11 @@ public final class HostKernels implements Kernels {
     @Override
     public void gemm(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c) {
         ProductShapes.check(a, transA, b, transB, c);
-        Blas.gemm(alpha, a, transA, b, transB, beta, c);
+        if (Bf16Operands.involved(a, b, c)) {
+            Bf16Operands.withRounded(a, b, (ra, rb) -> Blas.gemm(alpha, ra, transA, rb, transB, beta, c));
+        } else {
+            Blas.gemm(alpha, a, transA, b, transB, beta, c);
+        }
     }
 
     @Override

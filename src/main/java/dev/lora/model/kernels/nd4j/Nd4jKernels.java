@@ -2,6 +2,7 @@ package dev.lora.model.kernels.nd4j;
 
 import dev.lora.model.kernels.Dense;
 import dev.lora.model.kernels.Kernels;
+import dev.lora.model.kernels.Bf16Operands;
 import dev.lora.model.kernels.ProductShapes;
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -47,7 +48,12 @@ public final class Nd4jKernels implements Kernels {
     public void gemm(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c) {
         ProductShapes.check(a, transA, b, transB, c);
         MMulTranspose t = MMulTranspose.builder().transposeA(transA).transposeB(transB).build();
-        Nd4j.exec(new Mmul(a, b, c, alpha, beta, t));
+        if (Bf16Operands.involved(a, b, c)) {
+            // ND4J's matmul has no bfloat16-in, float32-out form: the same rounded operands, multiplied in float32.
+            Bf16Operands.withRounded(a, b, (ra, rb) -> Nd4j.exec(new Mmul(ra, rb, c, alpha, beta, t)));
+        } else {
+            Nd4j.exec(new Mmul(a, b, c, alpha, beta, t));
+        }
     }
 
     @Override
