@@ -9,8 +9,8 @@ import org.nd4j.linalg.api.memory.enums.ResetPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
-import java.util.function.BiConsumer;
 
 /**
  * The operands of a bfloat16 product (PyTorch's CPU autocast semantics): when either operand is held in bfloat16
@@ -38,17 +38,63 @@ public final class Bf16Operands {
         return half.castTo(DataType.FLOAT);
     }
 
+    /** A float32 product c = alpha op(a) op(b) + beta c, the kernel's own. */
+    public interface Product {
+        void gemm(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c);
+    }
+
     /**
-     * Runs {@code product} on both operands rounded ({@link #rounded}) in a workspace of their own, reset after
-     * each product, so the copies of one product reuse the memory of the last. In the training step's workspace
-     * every product would keep its copies (a float32 copy of each weight it read, the LM head's included) until
-     * the step ends: measured +1.6 GB of peak memory at GPT-2 small, batch 8 x 128 (+1.1 GB this way; freeing
-     * each copy instead, allocated outside any workspace, was slower and kept more).
+     * c = alpha op(a) op(b) + beta c on the bfloat16-rounded operands, by {@code product} on float32 copies made one
+     * panel at a time: of the output's columns when the inner dimension is the shorter, else of the inner dimension
+     * (the panels' products summed into c). Each panel's copies live in a workspace of their own, reset after the
+     * panel, so no product holds a float32 copy of a whole weight (the LM head's would be 154 MB at GPT-2 small).
+     * Copying whole operands instead, in the training step's workspace, kept every product's copies until the step
+     * ended: measured +1.6 GB of peak memory at GPT-2 small, batch 8 x 128 (+1.1 GB with a workspace per product).
      */
-    public static void withRounded(INDArray a, INDArray b, BiConsumer<INDArray, INDArray> product) {
-        try (MemoryWorkspace scratch = Nd4j.getWorkspaceManager().getAndActivateWorkspace(SCRATCH, "lora-bf16-operands")) {
-            product.accept(rounded(a), rounded(b));
+    public static void gemm(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c,
+                            Product product) {
+        long n = c.size(1), k = transA ? a.size(0) : a.size(1);
+        if (k >= n) {
+            long step = panel(n);
+            for (long from = 0; from < k; from += step) {
+                long to = Math.min(k, from + step);
+                rounded(alpha, transA ? rows(a, from, to) : columns(a, from, to), transA,
+                        transB ? columns(b, from, to) : rows(b, from, to), transB, from == 0 ? beta : 1, c, product);
+            }
+        } else {
+            // Every panel reads all of op(a): rounded once, in a workspace of its own around the panels'.
+            try (MemoryWorkspace whole = Nd4j.getWorkspaceManager().getAndActivateWorkspace(SCRATCH, "lora-bf16-activation")) {
+                INDArray ra = rounded(a);
+                long step = panel(k);
+                for (long from = 0; from < n; from += step) {
+                    long to = Math.min(n, from + step);
+                    INDArray bp = transB ? rows(b, from, to) : columns(b, from, to), cp = columns(c, from, to);
+                    try (MemoryWorkspace scratch = Nd4j.getWorkspaceManager().getAndActivateWorkspace(SCRATCH, "lora-bf16-operands")) {
+                        product.gemm(alpha, ra, transA, rounded(bp), transB, beta, cp);
+                    }
+                }
+            }
         }
+    }
+
+    /** Columns of a panel: about 4 MB of float32 against the other dimension, and never fewer than 64. */
+    private static long panel(long other) {
+        return Math.max(64, (1L << 20) / Math.max(1, other));
+    }
+
+    private static void rounded(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c,
+                                Product product) {
+        try (MemoryWorkspace scratch = Nd4j.getWorkspaceManager().getAndActivateWorkspace(SCRATCH, "lora-bf16-operands")) {
+            product.gemm(alpha, rounded(a), transA, rounded(b), transB, beta, c);
+        }
+    }
+
+    private static INDArray rows(INDArray x, long from, long to) {
+        return x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+    }
+
+    private static INDArray columns(INDArray x, long from, long to) {
+        return x.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to));
     }
 
     private static final WorkspaceConfiguration SCRATCH = WorkspaceConfiguration.builder()

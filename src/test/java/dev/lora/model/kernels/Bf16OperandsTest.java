@@ -66,6 +66,27 @@ class Bf16OperandsTest {
         }
     }
 
+    /**
+     * Shapes that take several panels (of the inner dimension when it is the longer, else of the output's columns),
+     * with the weight as given and transposed (the LM head's form): the same products, within the same bound.
+     */
+    @Test
+    void productsTakenInPanelsAreTheSame() {
+        Random g = new Random(9);
+        for (int[] mkn : new int[][]{{3, 140_000, 16}, {3, 16, 70_000}}) {
+            int m = mkn[0], k = mkn[1], n = mkn[2];
+            float[][] a = new float[m][k], w = new float[k][n], wt = new float[n][k];
+            for (float[] row : a) for (int j = 0; j < k; j++) row[j] = (float) g.nextGaussian();
+            for (int t = 0; t < k; t++) for (int j = 0; j < n; j++) wt[j][t] = w[t][j] = (float) (0.02 * g.nextGaussian());
+            INDArray x = Nd4j.createFromArray(a);
+            INDArray weight = Nd4j.createFromArray(w).castTo(DataType.BFLOAT16), head = Nd4j.createFromArray(wt).castTo(DataType.BFLOAT16);
+            for (Kernels kernels : BOTH) {
+                assertRoundedProduct(kernels.name() + " " + m + "x" + k + "x" + n, kernels.times(x, weight), a, w, false);
+                assertRoundedProduct(kernels.name() + " transposed " + m + "x" + k + "x" + n, kernels.timesTransposed(x, head), a, wt, true);
+            }
+        }
+    }
+
     /** got = left right (or left right^T) on the bfloat16-rounded values, within float32 accumulation's bound. */
     private static void assertRoundedProduct(String what, INDArray got, float[][] left, float[][] right, boolean transposed) {
         int inner = left[0].length, cols = transposed ? right.length : right[0].length;

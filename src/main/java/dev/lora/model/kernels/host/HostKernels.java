@@ -33,7 +33,7 @@ public final class HostKernels implements Kernels {
     public void gemm(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c) {
         ProductShapes.check(a, transA, b, transB, c);
         if (Bf16Operands.involved(a, b, c)) {
-            Bf16Operands.withRounded(a, b, (ra, rb) -> Blas.gemm(alpha, ra, transA, rb, transB, beta, c));
+            Bf16Operands.gemm(alpha, a, transA, b, transB, beta, c, Blas::gemm);
         } else {
             Blas.gemm(alpha, a, transA, b, transB, beta, c);
         }

@@ -47,13 +47,17 @@ public final class Nd4jKernels implements Kernels {
     @Override
     public void gemm(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c) {
         ProductShapes.check(a, transA, b, transB, c);
-        MMulTranspose t = MMulTranspose.builder().transposeA(transA).transposeB(transB).build();
         if (Bf16Operands.involved(a, b, c)) {
             // ND4J's matmul has no bfloat16-in, float32-out form: the same rounded operands, multiplied in float32.
-            Bf16Operands.withRounded(a, b, (ra, rb) -> Nd4j.exec(new Mmul(ra, rb, c, alpha, beta, t)));
+            Bf16Operands.gemm(alpha, a, transA, b, transB, beta, c, Nd4jKernels::mmul);
         } else {
-            Nd4j.exec(new Mmul(a, b, c, alpha, beta, t));
+            mmul(alpha, a, transA, b, transB, beta, c);
         }
+    }
+
+    private static void mmul(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c) {
+        MMulTranspose t = MMulTranspose.builder().transposeA(transA).transposeB(transB).build();
+        Nd4j.exec(new Mmul(a, b, c, alpha, beta, t));
     }
 
     @Override
