@@ -21,4 +21,14 @@ class DenseTest {
         assertThat(Dense.of(a.transpose())).isEqualTo(a.transpose());
         assertThat(Dense.of(a.transpose()).ordering()).isEqualTo('c');
     }
+
+    /** Size-1 dimensions do not make an array less dense, whatever strides ND4J gave them. */
+    @org.junit.jupiter.api.Test
+    void sizeOneDimensionsAreDense() {
+        INDArray probs = Nd4j.createUninitialized(DataType.FLOAT, new long[]{1, 4, 1, 1}, 'c');
+        assertThat(Dense.of(probs)).isSameAs(probs);
+        assertThat(Dense.require(probs)).isSameAs(probs);
+        INDArray column = Nd4j.zeros(DataType.FLOAT, 5, 1);
+        assertThat(Dense.of(column)).isSameAs(column);
+    }
 }
