@@ -137,26 +137,29 @@ public final class ConfigKeys {
     }
 
     private static ConfigKey key(String path, Kind kind, String dflt, String doc) {
-        return new ConfigKey(path, kind, List.of(camel(last(path))), Optional.of(dflt), Optional.empty(), null, true, doc);
+        return row(path, kind, null, dflt, null, doc);
     }
 
     private static ConfigKey required(String path, Kind kind, String example, String doc) {
-        return new ConfigKey(path, kind, List.of(camel(last(path))), Optional.empty(), Optional.of(example), null, true,
-                doc);
+        return row(path, kind, null, null, example, doc);
     }
 
     private static ConfigKey optional(String path, Kind kind, String doc) {
-        return new ConfigKey(path, kind, List.of(camel(last(path))), Optional.empty(), Optional.empty(), null, true, doc);
+        return row(path, kind, null, null, null, doc);
     }
 
     private static ConfigKey choice(String path, Class<? extends Enum<?>> type, String dflt, String doc) {
-        return new ConfigKey(path, Kind.CHOICE, List.of(camel(last(path))), Optional.of(dflt), Optional.empty(), type,
-                true, doc);
+        return row(path, Kind.CHOICE, type, dflt, null, doc);
     }
 
     private static ConfigKey choices(String path, Class<? extends Enum<?>> type, String dflt, String doc) {
-        return new ConfigKey(path, Kind.CHOICES, List.of(camel(last(path))), Optional.of(dflt), Optional.empty(), type,
-                true, doc);
+        return row(path, Kind.CHOICES, type, dflt, null, doc);
+    }
+
+    /** A key that fills the one record component named after its last part, and shapes the run. */
+    private static ConfigKey row(String path, Kind kind, Class<? extends Enum<?>> type, String dflt, String example, String doc) {
+        return new ConfigKey(path, kind, List.of(camel(last(path))), Optional.ofNullable(dflt), Optional.ofNullable(example),
+                type, true, doc);
     }
 
     private static String last(String path) {

@@ -48,15 +48,10 @@ final class ConfigYaml {
         return switch (kind) {
             case MODEL, PATH -> str(v.toString());
             case NUMBER -> Checks.fmt((Double) v);
-            case CHOICE -> id((Enum<?>) v);
-            case CHOICES -> ((List<?>) v).stream().map(e -> id((Enum<?>) e)).collect(Collectors.joining(", ", "[", "]"));
+            case CHOICE -> Section.configName((Enum<?>) v);
+            case CHOICES -> ((List<?>) v).stream().map(e -> Section.configName((Enum<?>) e)).collect(Collectors.joining(", ", "[", "]"));
             default -> v.toString();
         };
-    }
-
-    /** An enum constant's config name, as Section reads it back: the lower-case constant name. */
-    private static String id(Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT);
     }
 
     /** Plain when unambiguous, else a double-quoted YAML string (JSON escapes are valid there). */

@@ -189,7 +189,11 @@ record Section(String name, MapNode map, Origin origin) {
     }
 
     private static <E extends Enum<E>> List<String> nameList(Class<E> type) {
-        return Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT))
-                .collect(Collectors.toList());
+        return Arrays.stream(type.getEnumConstants()).map(Section::configName).collect(Collectors.toList());
+    }
+
+    /** An enum constant as configs write it: its lower-case name (q, lora_only, float32). */
+    static String configName(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
     }
 }

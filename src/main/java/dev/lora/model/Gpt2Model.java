@@ -1,6 +1,7 @@
 package dev.lora.model;
 
 import dev.lora.model.kernels.Kernels;
+import dev.lora.model.kernels.Workspaces;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -87,15 +87,15 @@ public record Gpt2Weights(Gpt2Config config, DataType dtype, Map<String, Param> 
     public static Gpt2Weights random(Gpt2Config config, DataType dtype, long seed) {
         Random rng = new Random(seed);
         Map<String, Param> params = new LinkedHashMap<>();
+        DataType type = compute(dtype);
         expectedShapes(config).forEach((name, shape) -> {
             INDArray a;
-            DataType type = compute(dtype);
             if (name.endsWith(".bias")) a = Nd4j.zeros(type, shape);
             else if (shape.length == 1) a = Nd4j.ones(type, shape);
             else a = Nd4j.randn(rng.nextLong(), shape).castTo(type).muli(0.02);
             params.put(name, new Param(name, held(a, storage(name, dtype))));
         });
-        return new Gpt2Weights(config, compute(dtype), params);
+        return new Gpt2Weights(config, type, params);
     }
 
     /**

@@ -7,7 +7,7 @@ import dev.lora.adapter.Seeds;
 import dev.lora.model.Gpt2Model;
 import dev.lora.model.LmLoss;
 import dev.lora.model.Pass;
-import dev.lora.model.Workspaces;
+import dev.lora.model.kernels.Workspaces;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 
 import java.util.ArrayList;

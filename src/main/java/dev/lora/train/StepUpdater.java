@@ -1,7 +1,7 @@
 package dev.lora.train;
 
 import dev.lora.model.Param;
-import dev.lora.model.Workspaces;
+import dev.lora.model.kernels.Workspaces;
 import dev.lora.model.kernels.Kernels;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 

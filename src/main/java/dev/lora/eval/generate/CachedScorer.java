@@ -2,7 +2,7 @@ package dev.lora.eval.generate;
 
 import dev.lora.model.Gpt2Model;
 import dev.lora.model.KvCache;
-import dev.lora.model.Workspaces;
+import dev.lora.model.kernels.Workspaces;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -2,13 +2,7 @@ package dev.lora.model.kernels;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 
@@ -58,20 +52,18 @@ public final class Bf16Operands {
             long step = panel(n);
             for (long from = 0; from < k; from += step) {
                 long to = Math.min(k, from + step);
-                rounded(alpha, transA ? rows(a, from, to) : columns(a, from, to), transA,
+                panelProduct(alpha, transA ? rows(a, from, to) : columns(a, from, to), true, transA,
                         transB ? columns(b, from, to) : rows(b, from, to), transB, from == 0 ? beta : 1, c, product);
             }
         } else {
             // Every panel reads all of op(a): rounded once, in a workspace of its own around the panels'.
-            try (MemoryWorkspace whole = Nd4j.getWorkspaceManager().getAndActivateWorkspace(SCRATCH, "lora-bf16-activation")) {
+            try (MemoryWorkspace whole = Workspaces.open("lora-bf16-activation")) {
                 INDArray ra = rounded(a);
                 long step = panel(k);
                 for (long from = 0; from < n; from += step) {
                     long to = Math.min(n, from + step);
-                    INDArray bp = transB ? rows(b, from, to) : columns(b, from, to), cp = columns(c, from, to);
-                    try (MemoryWorkspace scratch = Nd4j.getWorkspaceManager().getAndActivateWorkspace(SCRATCH, "lora-bf16-operands")) {
-                        product.gemm(alpha, ra, transA, rounded(bp), transB, beta, cp);
-                    }
+                    panelProduct(alpha, ra, false, transA, transB ? rows(b, from, to) : columns(b, from, to), transB, beta,
+                            columns(c, from, to), product);
                 }
             }
         }
@@ -82,10 +74,11 @@ public final class Bf16Operands {
         return Math.max(64, (1L << 20) / Math.max(1, other));
     }
 
-    private static void rounded(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c,
-                                Product product) {
-        try (MemoryWorkspace scratch = Nd4j.getWorkspaceManager().getAndActivateWorkspace(SCRATCH, "lora-bf16-operands")) {
-            product.gemm(alpha, rounded(a), transA, rounded(b), transB, beta, c);
+    /** One panel's product, its copies (b's, and a's unless given rounded) in a workspace reset after it. */
+    private static void panelProduct(double alpha, INDArray a, boolean roundA, boolean transA, INDArray b, boolean transB,
+                                     double beta, INDArray c, Product product) {
+        try (MemoryWorkspace scratch = Workspaces.open("lora-bf16-panel")) {
+            product.gemm(alpha, roundA ? rounded(a) : a, transA, rounded(b), transB, beta, c);
         }
     }
 
@@ -96,10 +89,6 @@ public final class Bf16Operands {
     private static INDArray columns(INDArray x, long from, long to) {
         return x.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to));
     }
-
-    private static final WorkspaceConfiguration SCRATCH = WorkspaceConfiguration.builder()
-            .policyLearning(LearningPolicy.FIRST_LOOP).policyAllocation(AllocationPolicy.OVERALLOCATE)
-            .overallocationLimit(0.1).policySpill(SpillPolicy.REALLOCATE).policyReset(ResetPolicy.BLOCK_LEFT).build();
 
     private static boolean halfOrSingle(INDArray x) {
         return x.dataType() == DataType.BFLOAT16 || x.dataType() == DataType.FLOAT;

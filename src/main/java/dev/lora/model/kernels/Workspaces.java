@@ -1,4 +1,4 @@
-package dev.lora.model;
+package dev.lora.model.kernels;
 
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
