@@ -27,7 +27,7 @@ final class PairTextReader {
         DatasetBuilder out = new DatasetBuilder(file, maxSeqLen);
         for (int i = 0; i < lines.size(); i++) {
             int lineNo = i + 1;
-            String line = PythonStrip.strip(lines.get(i));
+            String line = PythonText.strip(lines.get(i));
             if (line.isEmpty()) continue;
             int sep = line.indexOf(SEPARATOR);
             if (sep < 0) {

@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * Inputs to generate for, without references: the challenge's CSV (its {@code mr} column; {@code testset.csv}
  * has no other), a {@code .txt} of contexts (one per line; a {@code context||completion} line gives its context),
- * or a {@code .jsonl} of objects with a string {@code context}. Repeated contexts are generated once, in order of
+ * a {@code .jsonl} of objects with a string {@code context}, or microsoft/LoRA's WebNLG or DART {@code .json}
+ * (its entries' triples, as {@link TripleJson} builds them). Repeated contexts are generated once, in order of
  * first appearance, as {@code lora eval} groups them.
  *
  * @param source  the input as given (the challenge's MR text, for the MR-TAB-output file the challenge takes)
@@ -39,9 +40,11 @@ public record Prompts(String source, String context) {
                 String context = name.endsWith(".txt") ? textContext(line) : jsonContext(line, file, i + 1);
                 unique.putIfAbsent(context, new Prompts(context, context));
             }
+        } else if (name.endsWith(".json")) {
+            for (RawExample r : TripleJson.read(file, java.util.Optional.empty())) unique.putIfAbsent(r.context(), new Prompts(r.context(), r.context()));
         } else {
             throw InputError.at(file, 0, "unknown input format; use the E2E challenge's .csv (mr column), .txt (one context per"
-                    + " line) or .jsonl (one {\"context\": ...} object per line)");
+                    + " line), .jsonl (one {\"context\": ...} object per line) or a WebNLG/DART .json");
         }
         if (unique.isEmpty()) throw InputError.at(file, 0, "holds no contexts to generate for");
         return new ArrayList<>(unique.values());
@@ -49,7 +52,7 @@ public record Prompts(String source, String context) {
 
     private static String textContext(String line) {
         int sep = line.indexOf(PairTextReader.SEPARATOR);
-        return PythonStrip.strip(sep < 0 ? line : line.substring(0, sep));
+        return PythonText.strip(sep < 0 ? line : line.substring(0, sep));
     }
 
     private static String jsonContext(String line, Path file, int lineNo) {

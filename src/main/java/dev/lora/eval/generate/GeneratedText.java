@@ -1,6 +1,6 @@
 package dev.lora.eval.generate;
 
-import dev.lora.data.PythonStrip;
+import dev.lora.data.PythonText;
 import dev.lora.tokenizer.Gpt2Tokenizer;
 
 /** A generated completion as text, as the LoRA paper's scripts write their predictions. */
@@ -10,6 +10,6 @@ public final class GeneratedText {
 
     /** The decoded tokens with surrounding whitespace stripped as Python's {@code str.strip()} does. */
     public static String of(Gpt2Tokenizer tokenizer, int[] generated) {
-        return PythonStrip.strip(tokenizer.decode(generated));
+        return PythonText.strip(tokenizer.decode(generated));
     }
 }
