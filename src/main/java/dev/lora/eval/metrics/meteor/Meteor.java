@@ -25,13 +25,30 @@ public final class Meteor {
         return total.score();
     }
 
+    /**
+     * METEOR 1.5 run on plain-text files ({@code meteor-1.5.jar HYP REFS -l en -norm -r N}, as GenerationEval runs
+     * it): each line as it is, with none of the stdio protocol's trimming.
+     */
+    public static double scoreLines(List<List<String>> references, List<String> hypotheses, MeteorResources resources) {
+        MeteorAligner aligner = new MeteorAligner(snowballEnglish(), resources);
+        MeteorStats total = MeteorStats.ZERO;
+        for (int s = 0; s < hypotheses.size(); s++) {
+            total = total.plus(best(aligner, references.get(s), hypotheses.get(s), false));
+        }
+        return total.score();
+    }
+
     static MeteorStats segment(MeteorAligner aligner, List<String> references, String hypothesis) {
         // pycocoevalcap strips METEOR's field separator from the hypothesis and METEOR trims fields.
-        List<String> hyp = MeteorNormalizer.words(hypothesis.replace("|||", "").replace("  ", " ").strip());
+        return best(aligner, references, hypothesis.replace("|||", "").replace("  ", " "), true);
+    }
+
+    private static MeteorStats best(MeteorAligner aligner, List<String> references, String hypothesis, boolean trim) {
+        List<String> hyp = MeteorNormalizer.words(trim ? hypothesis.strip() : hypothesis);
         MeteorStats best = null;
         double bestScore = -1;
         for (String reference : references) {
-            MeteorStats stats = MeteorStats.of(aligner.align(hyp, MeteorNormalizer.words(reference.strip())));
+            MeteorStats stats = MeteorStats.of(aligner.align(hyp, MeteorNormalizer.words(trim ? reference.strip() : reference)));
             double score = stats.score();
             if (score > bestScore) {
                 best = stats;
