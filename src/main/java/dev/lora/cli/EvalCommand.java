@@ -1,6 +1,7 @@
 package dev.lora.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lora.data.TripleJson;
 import dev.lora.eval.Evaluation;
 import dev.lora.eval.GateCheck;
 import dev.lora.eval.metrics.meteor.MeteorResources;
@@ -18,8 +19,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, description = {
-        "Loss/perplexity and E2E generation metrics of a model (plus adapter) on a data set.",
-        "Writes OUT/metrics.json and, with --metrics e2e, OUT/predictions.txt and OUT/references.txt.",
+        "Loss/perplexity and E2E, WebNLG or DART generation metrics of a model (plus adapter) on a data set.",
+        "Writes OUT/metrics.json and, with --metrics e2e, OUT/predictions.txt and OUT/references.txt;",
+        "with --metrics webnlg|dart, GenerationEval's files (OUT/hypothesis, OUT/references/reference0..; for",
+        "WebNLG also OUT/seen/ and OUT/unseen/) and BLEU, METEOR, chrF++ and TER as GenerationEval computes them.",
         "Decoding defaults are the LoRA paper's E2E setting: beam 10, length penalty 0.8, no repeated 4-gram, 64 new tokens."},
         exitCodeListHeading = "Exit status:%n",
         exitCodeList = {"0:evaluated (and every --fail-under met)", "2:bad usage or input",
@@ -29,14 +32,25 @@ public final class EvalCommand implements Callable<Integer>, ComputeCommand {
     ModelOptions modelOptions = new ModelOptions();
 
     @Option(names = "--data", required = true,
-            description = "Data: .txt (context||completion per line), .jsonl, or the E2E challenge's .csv (mr,ref).")
+            description = "Data: .txt (context||completion per line), .jsonl, the E2E challenge's .csv (mr,ref), "
+                    + "or microsoft/LoRA's WebNLG/DART .json.")
     Path data;
+
+    @Option(names = "--format", paramLabel = "webnlg|dart",
+            description = "What a .json data file is (default: told from its content).")
+    String format;
+
+    @Option(names = "--ref-num", defaultValue = "6",
+            description = "With --metrics webnlg|dart: reference files to write and score, as gpt2_decode.py's --ref_num "
+                    + "(default: ${DEFAULT-VALUE}, the paper's).")
+    int refNum;
 
     @Option(names = "--out", required = true, description = "Output folder.")
     Path out;
 
     @Option(names = "--metrics", defaultValue = "loss", split = ",",
-            description = "loss, e2e or loss,e2e (default: ${DEFAULT-VALUE}); e2e generates one output per unique context.")
+            description = "loss, e2e, webnlg or dart, or loss with one of the others, e.g. loss,webnlg (default: ${DEFAULT-VALUE});"
+                    + " e2e, webnlg and dart generate one output per unique context.")
     List<String> metrics;
 
     @Option(names = "--max-seq-len", description = "Longest sequence for the loss; longer examples lose context from the left (default: n_positions).")
@@ -52,7 +66,8 @@ public final class EvalCommand implements Callable<Integer>, ComputeCommand {
     Integer limit;
 
     @Option(names = "--fail-under", paramLabel = "METRIC=VALUE",
-            description = "With --metrics e2e: exit 3 if METRIC (BLEU, NIST, METEOR, ROUGE_L or CIDEr) is below VALUE (repeatable).")
+            description = "Exit 3 if METRIC is below VALUE (repeatable): with --metrics e2e BLEU, NIST, METEOR, ROUGE_L or CIDEr;"
+                    + " with webnlg or dart BLEU, METEOR or chrF++ (and for webnlg their _S and _U forms).")
     List<String> failUnder = new ArrayList<>();
 
     @picocli.CommandLine.Mixin
@@ -65,15 +80,32 @@ public final class EvalCommand implements Callable<Integer>, ComputeCommand {
     public Integer call() {
         DataType type = modelOptions.dataType();
         Set<String> sets = new LinkedHashSet<>(metrics);
-        List<GateCheck.Threshold> gates = GateCheck.parse(failUnder, List.of("BLEU", "NIST", "METEOR", "ROUGE_L", "CIDEr"));
-        if (!gates.isEmpty() && !sets.contains("e2e")) throw new InputError("--fail-under needs --metrics e2e (it gates E2E scores)");
-        ObjectNode result = Evaluation.run(new Evaluation.Options(modelOptions.model, modelOptions.adapter(), data, sets,
+        boolean generates = sets.contains("e2e") || sets.contains("webnlg") || sets.contains("dart");
+        if (!failUnder.isEmpty() && !generates) {
+            throw new InputError("--fail-under needs --metrics e2e, webnlg or dart (it gates generation scores)");
+        }
+        List<GateCheck.Threshold> gates = GateCheck.parse(failUnder, gateable(sets));
+        ObjectNode result = Evaluation.run(new Evaluation.Options(modelOptions.model, modelOptions.adapter(), data,
+                Optional.ofNullable(format).map(TripleJson.Kind::parse), sets,
                 Optional.ofNullable(maxSeqLen), batchSize, type, decoding.settings(), Optional.ofNullable(limit), out, modelOptions.checkWeights,
-                sets.contains("e2e") ? meteorOption.load() : MeteorResources.none(), spark.evaluation()));
+                generates ? meteorOption.load() : MeteorResources.none(), refNum, spark.evaluation()));
         System.out.println(result.toString());
+        for (GateCheck.Threshold g : gates) {
+            if (!result.has(g.metric())) throw new InputError("--fail-under " + g.metric() + ": nothing was scored for it (no such contexts)");
+        }
         List<GateCheck.Failure> failures = GateCheck.check(Evaluation.scores(result), gates);
         failures.forEach(f -> System.err.println("lora eval: " + f.message()));
         return failures.isEmpty() ? 0 : GateCheck.EXIT_BELOW_THRESHOLD;
+    }
+
+    /** The scores --fail-under may name for these metric sets (TER is left out: lower is better). */
+    private static List<String> gateable(Set<String> sets) {
+        if (sets.contains("e2e")) return List.of("BLEU", "NIST", "METEOR", "ROUGE_L", "CIDEr");
+        if (sets.contains("webnlg")) {
+            return List.of("BLEU", "METEOR", "chrF++", "BLEU_S", "METEOR_S", "chrF++_S", "BLEU_U", "METEOR_U", "chrF++_U");
+        }
+        if (sets.contains("dart")) return List.of("BLEU", "METEOR", "chrF++");
+        return List.of();
     }
 
     /** Every option's range, before the model is read, in the option's own name. */
@@ -82,6 +114,8 @@ public final class EvalCommand implements Callable<Integer>, ComputeCommand {
         OptionChecks.atLeast("--limit", limit, 1);
         OptionChecks.atLeast("--batch-size", batchSize, 1);
         OptionChecks.atLeast("--max-seq-len", maxSeqLen, 2);
+        OptionChecks.atLeast("--ref-num", refNum, 1);
+        if (format != null) TripleJson.Kind.parse(format);
         modelOptions.dataType();
         decoding.check();
     }

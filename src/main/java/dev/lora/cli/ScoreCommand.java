@@ -6,7 +6,11 @@ import dev.lora.eval.GateCheck;
 import dev.lora.eval.metrics.E2eMetrics;
 import dev.lora.eval.metrics.E2eScores;
 import dev.lora.eval.metrics.meteor.MeteorResources;
+import dev.lora.data.GenerationEvalFiles;
 import dev.lora.data.ScoringInputs;
+import dev.lora.eval.metrics.GenerationEval;
+import dev.lora.eval.metrics.GenerationEvalScores;
+import dev.lora.io.InputError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,23 +24,30 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
-        description = {"E2E metrics (BLEU, NIST, METEOR, ROUGE-L, CIDEr) of predictions against references.",
-                "Computed as the official E2E NLG Challenge scorer does. Prints one JSON object;",
-                "BLEU, METEOR and ROUGE_L are fractions. Scores are rounded to 4 decimals, as the",
-                "official scorer prints them, and --fail-under compares the rounded values."},
+        description = {"E2E metrics (BLEU, NIST, METEOR, ROUGE-L, CIDEr) of predictions against references,",
+                "computed as the official E2E NLG Challenge scorer does; or, with --metrics webnlg|dart,",
+                "BLEU, METEOR, chrF++ and TER as WebNLG's GenerationEval (eval.py) computes them on its files.",
+                "Prints one JSON object. E2E's BLEU, METEOR and ROUGE_L are fractions; GenerationEval's BLEU is",
+                "0-100 and its METEOR, chrF++ and TER fractions. Scores are rounded to 4 decimals, and",
+                "--fail-under compares the rounded values."},
         exitCodeListHeading = "Exit status:%n",
         exitCodeList = {"0:scored (and every --fail-under met)", "2:bad usage or input",
                 "3:a score is below its --fail-under threshold"})
 public final class ScoreCommand implements Callable<Integer> {
 
+    @Option(names = "--metrics", defaultValue = "e2e", paramLabel = "e2e|webnlg|dart",
+            description = "Which scorer (default: ${DEFAULT-VALUE}); webnlg and dart score the same way.")
+    String metrics;
+
     @Option(names = "--references", required = true, paramLabel = "FILE",
-            description = "Reference texts: groups of lines separated by a blank line (one group per MR), "
-                    + "or the challenge CSV with columns mr,ref (grouped by MR).")
+            description = "E2E: groups of lines separated by a blank line (one group per MR), or the challenge CSV "
+                    + "with columns mr,ref (grouped by MR). webnlg/dart: GenerationEval's -R prefix (files PREFIX0, "
+                    + "PREFIX1, ...), the folder holding reference0, reference1, ..., or one reference file.")
     Path references;
 
     @Option(names = "--predictions", required = true, paramLabel = "FILE",
-            description = "System outputs: one line per reference group, or a TSV with header and columns "
-                    + "MR, output (matched to the CSV references by MR).")
+            description = "System outputs: one line per reference group (E2E also a TSV with header and columns "
+                    + "MR, output, matched to the CSV references by MR).")
     Path predictions;
 
     @Option(names = "--fail-under", paramLabel = "METRIC=VALUE",
@@ -48,17 +59,29 @@ public final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> metricNames = List.of(E2eScores.BLEU, E2eScores.NIST, E2eScores.METEOR, E2eScores.ROUGE_L,
-                E2eScores.CIDER);
+        boolean e2e = switch (metrics.toLowerCase(java.util.Locale.ROOT)) {
+            case "e2e" -> true;
+            case "webnlg", "dart" -> false;
+            default -> throw new InputError("--metrics: unknown scorer '" + metrics + "' (use e2e, webnlg or dart)");
+        };
+        List<String> metricNames = e2e
+                ? List.of(E2eScores.BLEU, E2eScores.NIST, E2eScores.METEOR, E2eScores.ROUGE_L, E2eScores.CIDER)
+                : List.of(GenerationEvalScores.BLEU, GenerationEvalScores.METEOR, GenerationEvalScores.CHRF_PP);
         List<GateCheck.Threshold> thresholds = GateCheck.parse(failUnder, metricNames);
         MeteorResources meteor = meteorOption.load();
-        ScoringInputs.References refs = ScoringInputs.readReferences(references);
-        List<String> outputs = ScoringInputs.readPredictions(predictions, refs);
-        E2eScores scores = E2eMetrics.score(refs.groups(), outputs, meteor);
+        Map<String, Double> scores;
+        if (e2e) {
+            ScoringInputs.References refs = ScoringInputs.readReferences(references);
+            List<String> outputs = ScoringInputs.readPredictions(predictions, refs);
+            scores = E2eMetrics.score(refs.groups(), outputs, meteor).asMap();
+        } else {
+            GenerationEvalFiles.Texts texts = GenerationEvalFiles.read(predictions, references);
+            scores = GenerationEval.score(texts.hypothesis(), texts.references(), meteor).asMap();
+        }
 
         Map<String, Double> rounded = new LinkedHashMap<>();
         ObjectNode json = new ObjectMapper().createObjectNode();
-        scores.asMap().forEach((name, value) -> {
+        scores.forEach((name, value) -> {
             BigDecimal r = new BigDecimal(value).setScale(4, RoundingMode.HALF_EVEN);
             rounded.put(name, r.doubleValue());
             json.put(name, r);

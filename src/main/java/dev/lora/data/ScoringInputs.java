@@ -138,7 +138,7 @@ public final class ScoringInputs {
         return name.endsWith(".tsv") || (firstLine.contains("\t") && TSV_HEADER.matcher(firstLine).find());
     }
 
-    private static String read(Path file) {
+    static String read(Path file) {
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8);
             return text.startsWith("\uFEFF") ? text.substring(1) : text;

@@ -62,7 +62,7 @@ public final class TripleJson {
         JsonNode entries = root.get("entries");
         if (entries == null || !entries.isArray()) {
             throw InputError.at(file, 0, "WebNLG JSON needs \"entries\", a list of {\"1\": {...}, \"2\": {...}, ...}; "
-                    + (entries == null ? "it is missing" : "it is not a list"));
+                    + (entries == null ? "it is missing (DART JSON is a list of entries, not an object)" : "it is not a list"));
         }
         List<RawExample> out = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {

@@ -6,6 +6,7 @@ import dev.lora.data.ContextGroup;
 import dev.lora.data.Dataset;
 import dev.lora.data.DatasetReader;
 import dev.lora.data.PromptFormat;
+import dev.lora.data.TripleJson;
 import dev.lora.eval.generate.GeneratedText;
 import dev.lora.eval.generate.GenerationSettings;
 import dev.lora.eval.generate.Generator;
@@ -47,21 +48,34 @@ import java.util.Set;
 public final class Evaluation {
     private static final Logger LOG = LoggerFactory.getLogger(Evaluation.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    public static final Set<String> METRIC_SETS = Set.of("loss", "e2e");
+    public static final Set<String> METRIC_SETS = Set.of("loss", "e2e", "webnlg", "dart");
+    /** The metric sets that generate outputs; one per run, as each writes its own files into the output folder. */
+    static final Set<String> GENERATION_SETS = Set.of("e2e", "webnlg", "dart");
 
-    public record Options(String model, Optional<Path> adapter, Path data, Set<String> metrics, Optional<Integer> maxSeqLen,
+    /**
+     * @param format  a .json data set's kind, else detected from its content
+     * @param refNum  for webnlg/dart, how many reference files to write and score (gpt2_decode.py's --ref_num)
+     */
+    public record Options(String model, Optional<Path> adapter, Path data, Optional<TripleJson.Kind> format,
+                          Set<String> metrics, Optional<Integer> maxSeqLen,
                           int batchSize, DataType dtype, GenerationSettings generation, Optional<Integer> limit, Path out,
-                          boolean checkWeights, MeteorResources meteor, EvalWorkers.Factory workers) {
+                          boolean checkWeights, MeteorResources meteor, int refNum, EvalWorkers.Factory workers) {
         public Options {
             // The CLI checks --batch-size for the user; this guards code that builds Options itself.
             if (batchSize < 1) throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+            if (refNum < 1) throw new IllegalArgumentException("refNum must be at least 1, got " + refNum);
         }
     }
 
     /** Returns metrics.json's content; E2E scores are rounded to 4 decimals as the official scorer prints them. */
     public static ObjectNode run(Options o) {
         for (String m : o.metrics()) {
-            if (!METRIC_SETS.contains(m)) throw new InputError("--metrics: unknown metric set '" + m + "' (use loss, e2e or loss,e2e)");
+            if (!METRIC_SETS.contains(m)) {
+                throw new InputError("--metrics: unknown metric set '" + m + "' (use loss, e2e, webnlg or dart, or loss with one of them)");
+            }
+        }
+        if (o.metrics().stream().filter(GENERATION_SETS::contains).count() > 1) {
+            throw new InputError("--metrics: choose one of e2e, webnlg and dart per run (each writes its own output files)");
         }
         Path dir = ModelResolver.fromEnvironment().resolve(o.model());
         try (EvalWorkers workers = o.workers().open(new EvalWorkers.Model(o.model(), dir, o.adapter(), o.dtype(), o.checkWeights()))) {
@@ -79,7 +93,7 @@ public final class Evaluation {
         Gpt2Tokenizer tok = Gpt2Tokenizer.forModelFolder(dir);
         // Only the loss feeds whole sequences to the model; generation reads the references as text to score
         // against and the prompts are cut to fit below, so without the loss no example is too long.
-        Dataset data = DatasetReader.read(o.data(), tok, o.metrics().contains("loss") ? maxSeqLen : Integer.MAX_VALUE);
+        Dataset data = DatasetReader.read(o.data(), tok, o.metrics().contains("loss") ? maxSeqLen : Integer.MAX_VALUE, o.format());
         ObjectNode metrics = JSON.createObjectNode();
         if (o.metrics().contains("loss")) {
             DatasetLoss.Result r = DatasetLoss.combine(workers.losses(DatasetLoss.batches(data.examples(), o.batchSize())),
@@ -101,6 +115,12 @@ public final class Evaluation {
             scores.asMap().forEach((name, value) -> metrics.put(name, rounded(value)));
             o.meteor().recordIn(metrics);
             metrics.put("contexts", groups.size());
+        }
+        for (String set : List.of("webnlg", "dart")) {
+            if (o.metrics().contains(set)) {
+                GenerationEvalRun.run(data, set.equals("webnlg"), o, metrics,
+                        contexts -> generateIds(workers, geometry, tok, contexts, o.generation()), tok);
+            }
         }
         AtomicFiles.writeString(o.out().resolve("metrics.json"), metrics.toPrettyString() + "\n");
         return metrics;
@@ -125,6 +145,17 @@ public final class Evaluation {
     /** One output per context, with a progress bar: the prompt is the context's tokens and the end-of-text token. */
     static List<String> generate(EvalWorkers workers, Gpt2Config geometry, Gpt2Tokenizer tok, List<String> contexts,
                                  GenerationSettings settings) {
+        List<String> texts = new ArrayList<>();
+        // One line per context: a generated newline would shift every later line of the file.
+        for (int[] ids : generateIds(workers, geometry, tok, contexts, settings)) {
+            texts.add(GeneratedText.of(tok, ids).replaceAll("\\s*\\R\\s*", " "));
+        }
+        return texts;
+    }
+
+    /** The generated ids per context, in order. */
+    static List<int[]> generateIds(EvalWorkers workers, Gpt2Config geometry, Gpt2Tokenizer tok, List<String> contexts,
+                                   GenerationSettings settings) {
         int nPositions = geometry.nPositions();
         List<int[]> prompts = new ArrayList<>();
         for (String context : contexts) {
@@ -138,10 +169,7 @@ public final class Evaluation {
             List<Generator.PromptBatch> plan = Generator.plan(geometry, prompts, settings);
             outputs = Generator.place(prompts.size(), plan, workers.decode(plan, settings, done -> progress.update(done, "contexts")));
         }
-        List<String> texts = new ArrayList<>();
-        // One line per context: a generated newline would shift every later line of the file.
-        for (int[] ids : outputs) texts.add(GeneratedText.of(tok, ids).replaceAll("\\s*\\R\\s*", " "));
-        return texts;
+        return outputs;
     }
 
     /** OUT/predictions.txt: one output per line, the official scorer's system-output format. */
@@ -161,7 +189,7 @@ public final class Evaluation {
         AtomicFiles.writeString(out.resolve("references.txt"), refs.toString());
     }
 
-    private static BigDecimal rounded(double v) {
+    static BigDecimal rounded(double v) {
         return new BigDecimal(v).setScale(4, RoundingMode.HALF_EVEN);
     }
 }

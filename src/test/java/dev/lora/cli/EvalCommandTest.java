@@ -82,4 +82,24 @@ class EvalCommandTest {
                 "--out", tmp.resolve("eval").toString())).isEqualTo(2);
     }
 
+    @Test
+    void aBadWebNlgFileWritesNothing(@TempDir Path tmp) throws Exception {
+        Path data = Files.writeString(tmp.resolve("bad.json"), "{\"entries\": [{\"1\": {\"category\": \"Airport\","
+                + " \"modifiedtripleset\": [], \"lexicalisations\": []}}]}");
+        Path out = tmp.resolve("eval");
+        CliRun run = CliRun.lora("eval", "--model", MODEL.toString(), "--data", data.toString(), "--metrics", "webnlg",
+                "--out", out.toString());
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains(data + ": entries[0].modifiedtripleset: is empty");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void oneGenerationMetricSetPerRun(@TempDir Path tmp) throws Exception {
+        Path data = Files.writeString(tmp.resolve("data.txt"), DATA);
+        CliRun run = CliRun.lora("eval", "--model", MODEL.toString(), "--data", data.toString(), "--metrics", "e2e,dart",
+                "--out", tmp.resolve("eval").toString());
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("choose one of e2e, webnlg and dart");
+    }
 }

@@ -29,6 +29,18 @@ final class DataCases {
         return data(id, problem, name, content.getBytes(StandardCharsets.UTF_8), line);
     }
 
+    /** data.train is microsoft/LoRA's WebNLG or DART JSON; the message must name the file and the entry at fault. */
+    private static BadInput json(String id, String problem, String content, String entry) {
+        return new BadInput(id, problem, s -> {
+            Path d = s.write("train.json", content.getBytes(StandardCharsets.UTF_8));
+            return Call.of(train(s.config("run.yaml", BASE_CONFIG, Scratch.MODEL, d)), d + ":", entry);
+        });
+    }
+
+    private static final String WEBNLG_ENTRY = "{\"category\": \"Airport\", \"modifiedtripleset\": %s, "
+            + "\"lexicalisations\": [{\"comment\": \"good\", \"lex\": \"Aarhus is served.\"}]}";
+    private static final String TRIPLE = "[{\"subject\": \"Aarhus_Airport\", \"property\": \"cityServed\", \"object\": \"Aarhus\"}]";
+
     private static byte[] invalidUtf8() {
         byte[] good = (GOOD + GOOD + "name : Caf").getBytes(StandardCharsets.UTF_8);
         byte[] tail = "||Nice place .\n".getBytes(StandardCharsets.UTF_8);
@@ -74,6 +86,15 @@ final class DataCases {
                 data("data-id-fraction", "token id 3.5", "train.jsonl", "{\"context\": [1, 2], \"completion\": [3.5]}\n", 1),
                 data("data-ids-too-long", "completion ids longer than data.max_seq_len allows", "train.jsonl",
                         "{\"context\": [1], \"completion\": " + java.util.Arrays.toString(new int[40]) + "}\n", 1),
+                json("webnlg-no-entries", "a WebNLG .json without \"entries\"", "{\"data\": []}", "\"entries\""),
+                json("webnlg-no-triples", "a WebNLG entry without triples", "{\"entries\": [{\"1\": " + WEBNLG_ENTRY.formatted(TRIPLE)
+                        + "}, {\"2\": " + WEBNLG_ENTRY.formatted("[]") + "}]}", "entries[1].modifiedtripleset"),
+                json("dart-not-a-list", "a DART .json that is one entry object instead of a list of entries",
+                        "{\"tripleset\": [[\"A\", \"b\", \"C\"]], \"annotations\": [{\"text\": \"A b C.\"}]}", "DART JSON is a list"),
+                json("dart-empty-annotation", "a DART entry whose annotation text is empty",
+                        "[{\"tripleset\": [[\"A\", \"b\", \"C\"]], \"annotations\": [{\"text\": \"A b C.\"}]},"
+                                + " {\"tripleset\": [[\"A\", \"b\", \"D\"]], \"annotations\": [{\"text\": \"\"}]}]",
+                        "[1].annotations[0].text"),
                 new BadInput("data-valid-bad", "data.valid has a bad line (data.train is fine)", s -> {
                     Path v = s.write("valid.txt", GOOD + GOOD + "no separator here\n");
                     Path cfg = s.config(BASE_CONFIG.replace("  max_seq_len", "  valid: " + v + "\n  max_seq_len"));

@@ -34,6 +34,17 @@ final class OptionCases {
                         Call.of(eval(s, "--top-p", "0.9", "--beam", "5"), "--top-p", "--beam")),
                 new BadInput("eval-dtype", "lora eval --dtype half", s -> Call.of(eval(s, "--dtype", "half"), "--dtype", "'half'")),
                 new BadInput("eval-dtype-fp8", "lora eval --dtype fp8", s -> Call.of(eval(s, "--dtype", "fp8"), "--dtype", "'fp8'")),
+                new BadInput("eval-format-unknown", "lora eval --format xml", s -> Call.of(eval(s, "--format", "xml"), "--format", "'xml'")),
+                new BadInput("eval-ref-num-zero", "lora eval --ref-num 0", s -> Call.of(eval(s, "--ref-num", "0"), "--ref-num")),
+                new BadInput("score-metrics-unknown", "lora score --metrics bleurt", s -> Call.of(List.of("score", "--metrics",
+                        "bleurt", "--references", "refs", "--predictions", "hyp"), "--metrics", "'bleurt'")),
+                new BadInput("score-webnlg-short-reference", "lora score --metrics webnlg with a reference file shorter than the outputs",
+                        s -> {
+                            java.nio.file.Path hyp = s.write("hypothesis", "a b\nc d\n");
+                            java.nio.file.Path ref = s.write("reference0", "a b\n");
+                            return Call.of(List.of("score", "--metrics", "webnlg", "--references", s.dir().toString(),
+                                    "--predictions", hyp.toString()), ref.toString(), "1 lines", "has 2");
+                        }),
                 new BadInput("not-a-number", "lora eval --limit abc", s -> Call.of(eval(s, "--limit", "abc"), "--limit", "'abc'",
                         "whole number")),
                 new BadInput("unknown-command", "lora trian (a typo)", s -> Call.of(List.of("trian", "x.yaml"), "'trian'",
