@@ -88,6 +88,18 @@ class DatasetReaderTest {
         assertThat(d.raw()).containsExactly(new RawExample(SMALL_CONTEXT, SMALL_COMPLETION, 1));
     }
 
+    /** A DART .json goes through the same layout: its pair "Café Sicilia : price : £20" tokenised as the .txt's. */
+    @Test
+    void tripleJsonGivesTheSameLayoutAsTxt() throws IOException {
+        Dataset d = read(write("dart.json", "[{\"tripleset\": [[\"Café Sicilia\", \"PRICE\", \"£20\"]],"
+                + " \"annotations\": [{\"text\": \"" + SMALL_COMPLETION + "\"}]}]"));
+        Dataset txt = read(write("same.txt", "Café Sicilia : price : £20||" + SMALL_COMPLETION + "\n"));
+        assertThat(d.examples().get(0).tokens()).containsExactly(txt.examples().get(0).tokens());
+        assertThat(d.examples().get(0).completionStart()).isEqualTo(txt.examples().get(0).completionStart());
+        assertThat(Prompts.read(dir.resolve("dart.json"))).containsExactly(new Prompts("Café Sicilia : price : £20",
+                "Café Sicilia : price : £20"));
+    }
+
     @Test
     void jsonlWithIdsIsUsedVerbatim() throws IOException {
         // 64 = "a", 275 269 = " b c" (encoder.json ids)

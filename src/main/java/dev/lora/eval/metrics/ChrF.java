@@ -3,7 +3,9 @@ package dev.lora.eval.metrics;
 import dev.lora.data.PythonText;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +39,9 @@ public final class ChrF {
             double bestF = -1;
             Stats bestWords = null, bestChars = null;
             // The script joins the references with "*#" and splits them again, so a reference holding "*#" is two.
-            for (String ref : String.join("*#", refs.subList(0, Math.min(numRefs, refs.size()))).split("\\*#", -1)) {
+            // A repeated reference ties and the first is kept, so each distinct one is scored once.
+            for (String ref : new LinkedHashSet<>(Arrays.asList(
+                    String.join("*#", refs.subList(0, Math.min(numRefs, refs.size()))).split("\\*#", -1)))) {
                 Stats w = Stats.match(counts(words(ref), WORD_ORDER), hypWords, WORD_ORDER);
                 Stats c = Stats.match(counts(characters(ref), CHAR_ORDER), hypChars, CHAR_ORDER);
                 double f = (sum(c.f(true)) + sum(w.f(true))) / (CHAR_ORDER + WORD_ORDER);
@@ -103,7 +107,7 @@ public final class ChrF {
 
         private static boolean[] filled(int orders) {
             boolean[] all = new boolean[orders];
-            java.util.Arrays.fill(all, true);
+            Arrays.fill(all, true);
             return all;
         }
     }

@@ -4,7 +4,13 @@ import dev.lora.eval.metrics.meteor.Meteor;
 import dev.lora.eval.metrics.meteor.MeteorResources;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * WebNLG's GenerationEval ({@code eval.py -m bleu,meteor,chrf++,ter}, the scorer of the LoRA paper's WebNLG and DART
@@ -34,13 +40,30 @@ public final class GenerationEval {
             for (List<String> file : referenceFiles) refs.add(file.get(j));
             references.add(refs);
         }
+        Map<String, String> tokenised = new HashMap<>(); // references repeat: gpt2_decode.py pads with the first
         List<List<String>> referencesTok = references.stream()
-                .map(refs -> refs.stream().map(NltkWordTokenizer::joined).toList()).toList();
+                .map(refs -> refs.stream().map(r -> tokenised.computeIfAbsent(r, NltkWordTokenizer::joined)).toList()).toList();
         List<String> hypothesisTok = hypothesis.stream().map(NltkWordTokenizer::joined).toList();
-        return new GenerationEvalScores(
-                MultiBleu.score(references, hypothesis),
-                Meteor.scoreLines(referencesTok, hypothesisTok, meteor),
-                ChrF.corpus(references, hypothesis, numRefs),
-                Ter.corpus(referencesTok, hypothesisTok, numRefs));
+        // METEOR and TER take most of the time and share nothing mutable: they run beside BLEU and chrF++.
+        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "generation-eval");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Future<Double> meteorScore = pool.submit(() -> Meteor.scoreLines(referencesTok, hypothesisTok, meteor));
+            Future<Double> ter = pool.submit(() -> Ter.corpus(referencesTok, hypothesisTok, numRefs));
+            double bleu = MultiBleu.score(references, hypothesis);
+            double chrf = ChrF.corpus(references, hypothesis, numRefs);
+            return new GenerationEvalScores(bleu, meteorScore.get(), chrf, ter.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while scoring", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

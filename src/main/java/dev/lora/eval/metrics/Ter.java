@@ -24,14 +24,15 @@ public final class Ter {
         int[] words = ids(hyp, ids);
         String[] byId = new String[ids.size()];
         ids.forEach((w, id) -> byId[id] = w);
+        Distance distance = new Distance(r, ids.size());
         int shifts = 0;
         while (true) {
-            int[] next = bestShift(words, r, byId);
+            int[] next = bestShift(words, r, byId, distance);
             if (next == null) break;
             shifts++;
             words = next;
         }
-        return (shifts + editDistance(words, r)) / (double) r.length;
+        return (shifts + distance.to(words)) / (double) r.length;
     }
 
     /**
@@ -45,7 +46,8 @@ public final class Ter {
             List<String> hyp = PythonText.split(hypotheses.get(s));
             double best = Double.POSITIVE_INFINITY;
             List<String> refs = references.get(s);
-            for (String ref : refs.subList(0, Math.min(numRefs, refs.size()))) {
+            // A repeated reference (gpt2_decode.py pads with the first) cannot change the minimum.
+            for (String ref : new java.util.LinkedHashSet<>(refs.subList(0, Math.min(numRefs, refs.size())))) {
                 List<String> words = PythonText.split(ref);
                 best = Math.min(best, words.isEmpty() ? 1.0 : sentence(hyp, words));
             }
@@ -55,8 +57,8 @@ public final class Ter {
     }
 
     /** The shifted hypothesis of the best move, or null when no move lowers the distance. */
-    private static int[] bestShift(int[] words, int[] ref, String[] byId) {
-        int before = editDistance(words, ref);
+    private static int[] bestShift(int[] words, int[] ref, String[] byId, Distance distance) {
+        int before = distance.to(words);
         int bestGain = Integer.MIN_VALUE;
         int[] best = null;
         for (int i1 = 0; i1 < words.length; i1++) {
@@ -65,7 +67,7 @@ public final class Ter {
                 int length = 1;
                 while (i1 + length < words.length && i2 + length < ref.length && words[i1 + length] == ref[i2 + length]) length++;
                 int[] shifted = shifted(words, i1, i2, length);
-                int gain = before - editDistance(shifted, ref);
+                int gain = before - distance.to(shifted);
                 if (best == null || gain > bestGain || (gain == bestGain && compare(shifted, best, byId) > 0)) {
                     bestGain = gain;
                     best = shifted;
@@ -94,6 +96,42 @@ public final class Ter {
             if (a[i] != b[i]) return PythonText.compare(byId[a[i]], byId[b[i]]);
         }
         return 0;
+    }
+
+    /**
+     * Word-level Levenshtein distance to one reference. Up to 64 reference words it is computed bit-parallel
+     * (Myers' algorithm in Hyyrö's form for whole-string distance), else by the plain dynamic programme; both give
+     * pyter's edit_distance exactly.
+     */
+    static final class Distance {
+        private final int[] ref;
+        private final long[] peq;
+
+        Distance(int[] ref, int vocabulary) {
+            this.ref = ref;
+            this.peq = ref.length <= 64 ? new long[vocabulary] : null;
+            if (peq != null) for (int i = 0; i < ref.length; i++) peq[ref[i]] |= 1L << i;
+        }
+
+        int to(int[] words) {
+            if (peq == null) return editDistance(words, ref);
+            long pv = -1L, mv = 0L, last = 1L << (ref.length - 1);
+            int score = ref.length;
+            for (int w : words) {
+                long eq = peq[w];
+                long xv = eq | mv;
+                long xh = (((eq & pv) + pv) ^ pv) | eq;
+                long ph = mv | ~(xh | pv);
+                long mh = pv & xh;
+                if ((ph & last) != 0) score++;
+                else if ((mh & last) != 0) score--;
+                ph = (ph << 1) | 1L;
+                mh <<= 1;
+                pv = mh | ~(xv | ph);
+                mv = ph & xv;
+            }
+            return score;
+        }
     }
 
     static int editDistance(int[] s, int[] t) {

@@ -42,4 +42,15 @@ class TerTest {
         double ter = Ter.corpus(List.of(List.of("a b c", ""), List.of("", "")), List.of("a b c", "q"), 2);
         assertThat(ter).isEqualTo((0.0 + 1.0) / 2);
     }
+
+    /** The bit-parallel distance against the plain dynamic programme, on random word sequences of 1 to 64 words. */
+    @Test
+    void bitParallelDistanceEqualsTheDynamicProgramme() {
+        java.util.Random random = new java.util.Random(7);
+        for (int trial = 0; trial < 2000; trial++) {
+            int[] ref = random.ints(1 + random.nextInt(64), 0, 6).toArray();
+            int[] hyp = random.ints(random.nextInt(70), 0, 7).toArray();
+            assertThat(new Ter.Distance(ref, 7).to(hyp)).isEqualTo(Ter.editDistance(hyp, ref));
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.lora.eval.metrics.meteor;
 
 import org.tartarus.snowball.ext.EnglishStemmer;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -33,7 +34,8 @@ public final class Meteor {
         MeteorAligner aligner = new MeteorAligner(snowballEnglish(), resources);
         MeteorStats total = MeteorStats.ZERO;
         for (int s = 0; s < hypotheses.size(); s++) {
-            total = total.plus(best(aligner, references.get(s), hypotheses.get(s), false));
+            // A repeated reference (gpt2_decode.py pads with the first) scores the same and cannot become the best.
+            total = total.plus(best(aligner, List.copyOf(new LinkedHashSet<>(references.get(s))), hypotheses.get(s), false));
         }
         return total.score();
     }
