@@ -24,9 +24,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
-        description = {"E2E metrics (BLEU, NIST, METEOR, ROUGE-L, CIDEr) of predictions against references,",
-                "computed as the official E2E NLG Challenge scorer does; or, with --metrics webnlg|dart,",
-                "BLEU, METEOR, chrF++ and TER as WebNLG's GenerationEval (eval.py) computes them on its files.",
+        description = {"E2E, WebNLG or DART metrics of predictions against references.",
+                "E2E (the default): BLEU, NIST, METEOR, ROUGE-L and CIDEr as the official E2E NLG Challenge scorer",
+                "computes them. --metrics webnlg|dart: BLEU, METEOR, chrF++ and TER as WebNLG's GenerationEval",
+                "(eval.py) computes them on its files (hypothesis, reference0, reference1, ...).",
                 "Prints one JSON object. E2E's BLEU, METEOR and ROUGE_L are fractions; GenerationEval's BLEU is",
                 "0-100 and its METEOR, chrF++ and TER fractions. Scores are rounded to 4 decimals, and",
                 "--fail-under compares the rounded values."},

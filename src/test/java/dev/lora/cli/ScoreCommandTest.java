@@ -151,4 +151,29 @@ class ScoreCommandTest {
     private Path write(String name, String content) throws IOException {
         return Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
     }
+
+    /**
+     * `lora score --metrics webnlg` on GenerationEval's own sample (fixtures/nlg/generationeval-sample, prefix form
+     * as eval.py's -R takes it): the official eval.py's scores (fixtures/nlg/generationeval.json) within 1e-4,
+     * the printed rounding's 5e-5 included; a gate on chrF++ above the score exits 3.
+     */
+    @Test
+    void webNlgScoresEqualGenerationEvalsOnItsSample() throws Exception {
+        Path meteorData = Path.of("../shared/data/meteor");
+        assumeTrue(Files.isDirectory(meteorData), "METEOR data absent: " + meteorData.toAbsolutePath() + "; skipping");
+        Path sample = Path.of("src/test/resources/fixtures/nlg/generationeval-sample");
+        JsonNode official = new ObjectMapper().readTree(Path.of("src/test/resources/fixtures/nlg/generationeval.json").toFile())
+                .get("systems").get("generationeval-sample");
+        CliRun run = CliRun.lora("score", "--metrics", "webnlg", "--references", sample.resolve("references/reference").toString(),
+                "--predictions", sample.resolve("hypothesis").toString(), "--meteor-data", meteorData.toString());
+        assertThat(run.status()).as(run.err()).isZero();
+        for (String m : new String[] {"BLEU", "METEOR", "chrF++", "TER"}) {
+            assertThat(run.json().get(m).asDouble()).as(m).isCloseTo(official.get(m).asDouble(), within(1e-4));
+        }
+        CliRun gated = CliRun.lora("score", "--metrics", "webnlg", "--references", sample.resolve("references").toString(),
+                "--predictions", sample.resolve("hypothesis").toString(), "--meteor-data", meteorData.toString(),
+                "--fail-under", "chrF++=0.99");
+        assertThat(gated.status()).isEqualTo(GateCheck.EXIT_BELOW_THRESHOLD);
+        assertThat(gated.err()).contains("chrF++");
+    }
 }

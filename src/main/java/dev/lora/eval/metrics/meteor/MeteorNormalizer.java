@@ -40,11 +40,21 @@ final class MeteorNormalizer {
 
     private enum Prefix { ANY, NUMERIC_ONLY }
 
-    // The lower-case entries of Moses' English non-breaking prefix list: METEOR looks prefixes up
-    // case-sensitively and our input is already lower case, so the capitalised entries never apply.
-    private static final Map<String, Prefix> NON_BREAKING = Map.of(
-            "v", Prefix.ANY, "vs", Prefix.ANY, "i.e", Prefix.ANY, "rev", Prefix.ANY, "e.g", Prefix.ANY,
-            "pp", Prefix.NUMERIC_ONLY);
+    // Moses' English non-breaking prefixes as METEOR 1.5 lists them (resources/nonbreaking/english.prefixes). METEOR
+    // looks them up case-sensitively before lower-casing, so on lower-case input (the E2E path) only "v", "vs",
+    // "i.e", "rev", "e.g" and "pp" can apply; GenerationEval's input keeps its case and needs the whole list.
+    private static final Map<String, Prefix> NON_BREAKING = nonBreaking(
+            "A B C D E F G H I J K L M N O P Q R S T U V W X Y Z Adj Adm Adv Asst Bart Bldg Brig Bros Capt Cmdr Col Comdr"
+                    + " Con Corp Cpl DR Dr Drs Ens Gen Gov Hon Hr Hosp Insp Lt MM MR MRS MS Maj Messrs Mlle Mme Mr Mrs Ms"
+                    + " Msgr Op Ord Pfc Ph Prof Pvt Rep Reps Res Rev Rt Sen Sens Sfc Sgt Sr St Supt Surg v vs i.e rev e.g Nos Nr",
+            "No Art pp");
+
+    private static Map<String, Prefix> nonBreaking(String any, String numericOnly) {
+        Map<String, Prefix> m = new java.util.HashMap<>();
+        for (String p : any.split(" ")) m.put(p, Prefix.ANY);
+        for (String p : numericOnly.split(" ")) m.put(p, Prefix.NUMERIC_ONLY);
+        return Map.copyOf(m);
+    }
 
     private MeteorNormalizer() {
     }
