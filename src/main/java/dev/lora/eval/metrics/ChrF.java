@@ -61,13 +61,25 @@ public final class ChrF {
      * Per order: matched, reference and hypothesis n-gram counts. {@code present[n]} is whether the script's
      * dictionary holds order n: for one sentence only orders with a match count; the corpus sums hold every order.
      */
-    private record Stats(double[] matching, double[] ref, double[] hyp, boolean[] present) {
+    private static final class Stats {
+        final double[] matching, ref, hyp;
+        final boolean[] present;
+
+        /** Corpus sums: every order present. */
         Stats(int orders) {
-            this(new double[orders], new double[orders], new double[orders], filled(orders));
+            this(orders, true);
+        }
+
+        private Stats(int orders, boolean allPresent) {
+            matching = new double[orders];
+            ref = new double[orders];
+            hyp = new double[orders];
+            present = new boolean[orders];
+            if (allPresent) Arrays.fill(present, true);
         }
 
         static Stats match(List<Map<List<String>, Double>> ref, List<Map<List<String>, Double>> hyp, int orders) {
-            Stats s = new Stats(new double[orders], new double[orders], new double[orders], new boolean[orders]);
+            Stats s = new Stats(orders, false);
             for (int n = 0; n < orders; n++) {
                 if (ref.get(n).isEmpty()) continue; // the script visits only the orders the reference has
                 for (double c : hyp.get(n).values()) s.hyp[n] += c;
@@ -103,12 +115,6 @@ public final class ChrF {
                 out.add(denom > 0 ? (1 + factor) * prec * rec / denom : 1e-16);
             }
             return out;
-        }
-
-        private static boolean[] filled(int orders) {
-            boolean[] all = new boolean[orders];
-            Arrays.fill(all, true);
-            return all;
         }
     }
 
