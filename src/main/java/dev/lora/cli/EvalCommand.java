@@ -1,6 +1,7 @@
 package dev.lora.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lora.data.GenerationEvalFiles;
 import dev.lora.data.TripleJson;
 import dev.lora.eval.Evaluation;
 import dev.lora.eval.GateCheck;
@@ -40,7 +41,7 @@ public final class EvalCommand implements Callable<Integer>, ComputeCommand {
             description = "What a .json data file is (default: told from its content).")
     String format;
 
-    @Option(names = "--ref-num", defaultValue = "6",
+    @Option(names = "--ref-num", defaultValue = "" + GenerationEvalFiles.PAPER_REF_NUM,
             description = "With --metrics webnlg|dart: reference files to write and score, as gpt2_decode.py's --ref_num "
                     + "(default: ${DEFAULT-VALUE}, the paper's).")
     int refNum;
@@ -80,7 +81,7 @@ public final class EvalCommand implements Callable<Integer>, ComputeCommand {
     public Integer call() {
         DataType type = modelOptions.dataType();
         Set<String> sets = new LinkedHashSet<>(metrics);
-        boolean generates = sets.contains("e2e") || sets.contains("webnlg") || sets.contains("dart");
+        boolean generates = sets.stream().anyMatch(Evaluation.GENERATION_SETS::contains);
         if (!failUnder.isEmpty() && !generates) {
             throw new InputError("--fail-under needs --metrics e2e, webnlg or dart (it gates generation scores)");
         }

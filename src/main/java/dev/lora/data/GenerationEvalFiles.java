@@ -23,11 +23,11 @@ public final class GenerationEvalFiles {
     public static final int PAPER_REF_NUM = 6;
 
     /** The files' lines (a final newline ends the last line); {@code references.get(i)} is file i's. */
-    public record Texts(List<String> hypothesis, List<List<String>> references, List<Path> referenceFiles) {
+    public record Texts(List<String> hypothesis, List<List<String>> references) {
     }
 
     /** One input's output and its references, before gpt2_decode's post-processing. */
-    public record Segment(String context, String hypothesis, List<String> references) {
+    public record Segment(String hypothesis, List<String> references) {
     }
 
     private GenerationEvalFiles() {
@@ -55,7 +55,7 @@ public final class GenerationEvalFiles {
         String lower = text.toLowerCase(Locale.ROOT);
         StringBuilder spaced = new StringBuilder();
         lower.codePoints().forEach(c -> {
-            if (isPythonWord(c)) spaced.appendCodePoint(c);
+            if (PythonText.isWord(c)) spaced.appendCodePoint(c);
             else spaced.append(' ').appendCodePoint(c).append(' ');
         });
         return String.join(" ", PythonText.split(spaced.toString()));
@@ -66,7 +66,7 @@ public final class GenerationEvalFiles {
      * each line post-processed, a newline after each: a segment with fewer references repeats its first, one with
      * more keeps its first numRefs.
      */
-    public static List<Path> write(Path hypothesisFile, Path referencesDir, List<Segment> segments, int numRefs) {
+    public static void write(Path hypothesisFile, Path referencesDir, List<Segment> segments, int numRefs) {
         StringBuilder hyp = new StringBuilder();
         StringBuilder[] refs = new StringBuilder[numRefs];
         Arrays.setAll(refs, i -> new StringBuilder());
@@ -76,15 +76,8 @@ public final class GenerationEvalFiles {
                 refs[i].append(postProcess(s.references().get(i < s.references().size() ? i : 0))).append('\n');
             }
         }
-        List<Path> written = new ArrayList<>();
-        written.add(hypothesisFile);
-        AtomicFiles.writeString(written.get(0), hyp.toString());
-        for (int i = 0; i < numRefs; i++) {
-            Path file = referencesDir.resolve("reference" + i);
-            AtomicFiles.writeString(file, refs[i].toString());
-            written.add(file);
-        }
-        return written;
+        AtomicFiles.writeString(hypothesisFile, hyp.toString());
+        for (int i = 0; i < numRefs; i++) AtomicFiles.writeString(referencesDir.resolve("reference" + i), refs[i].toString());
     }
 
     /**
@@ -105,7 +98,7 @@ public final class GenerationEvalFiles {
             }
             refs.add(lines);
         }
-        return new Texts(hyp, refs, files);
+        return new Texts(hyp, refs);
     }
 
     static List<Path> referenceFiles(Path references) {
@@ -125,11 +118,5 @@ public final class GenerationEvalFiles {
         List<String> split = new ArrayList<>(Arrays.asList(ScoringInputs.read(file).split("\n", -1)));
         if (split.get(split.size() - 1).isEmpty()) split.remove(split.size() - 1);
         return split;
-    }
-
-    // Python's \w on str: letters, numbers and the underscore.
-    static boolean isPythonWord(int c) {
-        return Character.isLetter(c) || Character.isDigit(c) || Character.getType(c) == Character.LETTER_NUMBER
-                || Character.getType(c) == Character.OTHER_NUMBER || c == '_';
     }
 }

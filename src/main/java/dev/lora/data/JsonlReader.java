@@ -117,7 +117,9 @@ final class JsonlReader {
         return out;
     }
 
-    private static String kind(JsonNode v) {
+    /** What a JSON value is, for messages ("a string", "an array", ...; "nothing" for a missing value). */
+    static String kind(JsonNode v) {
+        if (v == null) return "nothing";
         return switch (v.getNodeType()) {
             case STRING -> "a string";
             case ARRAY -> "an array";

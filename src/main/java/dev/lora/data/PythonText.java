@@ -8,7 +8,20 @@ import java.util.List;
  * compared exactly where the LoRA and GenerationEval scripts cut and compare it.
  */
 public final class PythonText {
+    /** Python's {@code \w} on str as a regular-expression class: a letter, a number or the underscore. */
+    public static final String WORD_CLASS = "[\\p{L}\\p{N}_]";
+    /** Python's {@code \s} on str (what str.isspace() accepts) as a regular-expression class. */
+    public static final String SPACE_CLASS = "[\\s\\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+
     private PythonText() {
+    }
+
+    /** {@link #WORD_CLASS} for one code point. */
+    public static boolean isWord(int c) {
+        return Character.isLetter(c) || switch (Character.getType(c)) {
+            case Character.DECIMAL_DIGIT_NUMBER, Character.LETTER_NUMBER, Character.OTHER_NUMBER -> true;
+            default -> c == '_';
+        };
     }
 
     /** Python's str.isspace() per character: Java's whitespace plus the no-break spaces and U+0085. */

@@ -55,7 +55,7 @@ public final class TripleJson {
         if (root.isObject()) return Kind.WEBNLG;
         if (root.isArray()) return Kind.DART;
         throw InputError.at(file, 0, "neither WebNLG (an object with \"entries\") nor DART (a list of entries) JSON,"
-                + " but " + kind(root) + "; for the E2E layout use .txt, .jsonl or .csv");
+                + " but " + JsonlReader.kind(root) + "; for the E2E layout use .txt, .jsonl or .csv");
     }
 
     private static List<RawExample> webNlg(Path file, JsonNode root) {
@@ -94,12 +94,12 @@ public final class TripleJson {
     }
 
     private static List<RawExample> dart(Path file, JsonNode root) {
-        if (!root.isArray()) throw InputError.at(file, 0, "DART JSON must be a list of entries, got " + kind(root));
+        if (!root.isArray()) throw InputError.at(file, 0, "DART JSON must be a list of entries, got " + JsonlReader.kind(root));
         List<RawExample> out = new ArrayList<>();
         for (int i = 0; i < root.size(); i++) {
             String at = "[" + i + "]";
             JsonNode entry = root.get(i);
-            if (!entry.isObject()) throw InputError.at(file, 0, at + ": an entry must be an object, got " + kind(entry));
+            if (!entry.isObject()) throw InputError.at(file, 0, at + ": an entry must be an object, got " + JsonlReader.kind(entry));
             JsonNode triples = list(file, at + ".tripleset", entry.get("tripleset"));
             List<String> parts = new ArrayList<>();
             for (int t = 0; t < triples.size(); t++) {
@@ -129,13 +129,13 @@ public final class TripleJson {
     }
 
     private static JsonNode list(Path file, String at, JsonNode v) {
-        if (v == null || !v.isArray()) throw InputError.at(file, 0, at + ": needs a list, got " + kind(v));
+        if (v == null || !v.isArray()) throw InputError.at(file, 0, at + ": needs a list, got " + JsonlReader.kind(v));
         if (v.isEmpty()) throw InputError.at(file, 0, at + ": is empty; an entry needs at least one");
         return v;
     }
 
     private static String text(Path file, String at, JsonNode v) {
-        if (v == null || !v.isTextual()) throw InputError.at(file, 0, at + ": needs a string, got " + kind(v));
+        if (v == null || !v.isTextual()) throw InputError.at(file, 0, at + ": needs a string, got " + JsonlReader.kind(v));
         return v.asText();
     }
 
@@ -156,17 +156,5 @@ public final class TripleJson {
         } catch (JsonProcessingException e) {
             throw InputError.at(file, 0, "not valid JSON (" + JsonProblems.describe(e) + ")");
         }
-    }
-
-    private static String kind(JsonNode v) {
-        if (v == null) return "nothing";
-        return switch (v.getNodeType()) {
-            case STRING -> "a string";
-            case ARRAY -> "a list";
-            case OBJECT -> "an object";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            default -> "null";
-        };
     }
 }

@@ -50,7 +50,7 @@ public final class Evaluation {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final Set<String> METRIC_SETS = Set.of("loss", "e2e", "webnlg", "dart");
     /** The metric sets that generate outputs; one per run, as each writes its own files into the output folder. */
-    static final Set<String> GENERATION_SETS = Set.of("e2e", "webnlg", "dart");
+    public static final Set<String> GENERATION_SETS = Set.of("e2e", "webnlg", "dart");
 
     /**
      * @param format  a .json data set's kind, else detected from its content
@@ -146,11 +146,13 @@ public final class Evaluation {
     static List<String> generate(EvalWorkers workers, Gpt2Config geometry, Gpt2Tokenizer tok, List<String> contexts,
                                  GenerationSettings settings) {
         List<String> texts = new ArrayList<>();
-        // One line per context: a generated newline would shift every later line of the file.
-        for (int[] ids : generateIds(workers, geometry, tok, contexts, settings)) {
-            texts.add(GeneratedText.of(tok, ids).replaceAll("\\s*\\R\\s*", " "));
-        }
+        for (int[] ids : generateIds(workers, geometry, tok, contexts, settings)) texts.add(oneLine(GeneratedText.of(tok, ids)));
         return texts;
+    }
+
+    /** An output as one line of a file: a generated newline would shift every later line. */
+    static String oneLine(String text) {
+        return text.replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** The generated ids per context, in order. */

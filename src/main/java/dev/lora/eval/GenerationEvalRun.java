@@ -43,8 +43,8 @@ final class GenerationEvalRun {
         Map<String, String> outputs = new HashMap<>();
         List<String> predictions = new ArrayList<>();
         for (int i = 0; i < contexts.size(); i++) {
-            // gpt2_decode.py's cut; a newline left inside would split the output over two lines of the file.
-            String text = GenerationEvalFiles.cut(tok.decode(ids.get(i))).replaceAll("\\s*\\R\\s*", " ");
+            // gpt2_decode.py's cut, then one line per output as for E2E.
+            String text = Evaluation.oneLine(GenerationEvalFiles.cut(tok.decode(ids.get(i))));
             outputs.put(contexts.get(i), text);
             predictions.add(text);
         }
@@ -59,7 +59,7 @@ final class GenerationEvalRun {
             List<GenerationEvalFiles.Segment> segments = new ArrayList<>();
             for (Map.Entry<String, List<String>> g : GenerationEvalFiles.groups(data.raw(), s.keep())) {
                 String hyp = outputs.get(g.getKey());
-                if (hyp != null) segments.add(new GenerationEvalFiles.Segment(g.getKey(), hyp, g.getValue()));
+                if (hyp != null) segments.add(new GenerationEvalFiles.Segment(hyp, g.getValue()));
             }
             metrics.put("contexts" + s.suffix(), segments.size());
             if (segments.isEmpty()) continue;

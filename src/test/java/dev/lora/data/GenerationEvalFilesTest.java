@@ -44,8 +44,8 @@ class GenerationEvalFilesTest {
     @Test
     void writesPaddedReferencesThatReadBack() throws IOException {
         List<GenerationEvalFiles.Segment> segments = List.of(
-                new GenerationEvalFiles.Segment("c1", "Out One.", List.of("Ref A.", "Ref B.", "Ref C.")),
-                new GenerationEvalFiles.Segment("c2", "Out two", List.of("Only")));
+                new GenerationEvalFiles.Segment("Out One.", List.of("Ref A.", "Ref B.", "Ref C.")),
+                new GenerationEvalFiles.Segment("Out two", List.of("Only")));
         GenerationEvalFiles.write(dir.resolve("hypothesis"), dir.resolve("refs"), segments, 2);
         assertThat(Files.readString(dir.resolve("hypothesis"))).isEqualTo("out one .\nout two\n");
         // gpt2_decode.py keeps the first ref_num references and repeats the first where there are fewer.

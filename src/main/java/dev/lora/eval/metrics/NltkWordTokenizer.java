@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  * str.isspace(), and {@code $} is the end or before a final newline.
  */
 public final class NltkWordTokenizer {
-    private static final String W = "[\\p{L}\\p{N}_]";
-    private static final String S = "[\\s\\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+    private static final String W = PythonText.WORD_CLASS;
+    private static final String S = PythonText.SPACE_CLASS;
     private static final String NOT_S = "[^" + S.substring(1);
     private static final String END = "(?=\\n?\\z)";
     private static final String NOT_BEFORE_W = "(?!" + W + ")";

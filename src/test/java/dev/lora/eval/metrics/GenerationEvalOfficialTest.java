@@ -91,7 +91,7 @@ class GenerationEvalOfficialTest {
                 case "other" -> uncut.get((g + 1) % uncut.size()).getValue().get(0);
                 default -> perturbed(uncut.get(g).getValue().get(0), system);
             };
-            segments.add(new GenerationEvalFiles.Segment(group.getKey(), GenerationEvalFiles.cut(output), group.getValue()));
+            segments.add(new GenerationEvalFiles.Segment(GenerationEvalFiles.cut(output), group.getValue()));
         }
         GenerationEvalFiles.write(dir.resolve("hypothesis"), dir.resolve("references"), segments, 6);
 
