@@ -36,3 +36,24 @@ for family in "${families[@]}"; do
   done
 done
 echo "ci-kernels: parity tests passed under ${families[*]}, with the host and the nd4j kernels"
+# bfloat16 products take one of three paths by CPU: oneDNN's native kernels (AVX512_BF16, AMX), oneDNN's emulation
+# (AVX-512 without BF16) or, where oneDNN 2.5 has no bfloat16 matmul (below AVX-512), our own emulation. Capping
+# oneDNN's ISA (DNNL_MAX_CPU_ISA) shows each path this CPU can reach; the products line Bf16ForwardTest prints
+# names the ISA that ran, which must be the one asked for.
+bf16_tests='OneDnnMatmulTest,Bf16OperandsTest,Bf16ForwardTest,TrainParityTest,KernelsTest'
+isas=("AVX2:avx2")
+has avx512f avx512dq avx512bw avx512vl && isas+=("AVX512_CORE:avx512_core")
+has avx512f avx512dq avx512bw avx512vl avx512_vnni avx512_bf16 && isas+=("AVX512_CORE_BF16:avx512_core_bf16")
+for pair in "${isas[@]}"; do
+  cap=${pair%%:*} want=${pair#*:}
+  echo "ci-kernels: bfloat16 with oneDNN capped at $cap"
+  if ! DNNL_MAX_CPU_ISA=$cap mvn -B -q surefire:test -Dtest="$bf16_tests" >"$log" 2>&1; then
+    cat "$log"; echo "ci-kernels: bfloat16 tests FAILED with DNNL_MAX_CPU_ISA=$cap"; exit 1
+  fi
+  ran=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -o 'bf16 products: .*' | sort -u)
+  if [[ "$ran" != *"ISA $want"* ]]; then
+    cat "$log"; echo "ci-kernels: asked oneDNN for $cap, the products ran as: ${ran:-nothing reported}"; exit 1
+  fi
+  echo "ci-kernels: $ran"
+done
+echo "ci-kernels: bfloat16 tests passed with oneDNN capped at ${isas[*]%%:*}"

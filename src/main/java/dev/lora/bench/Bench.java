@@ -12,7 +12,6 @@ import dev.lora.adapter.LoraModel;
 import dev.lora.model.Gpt2Config;
 import dev.lora.model.Gpt2Weights;
 import dev.lora.model.Param;
-import dev.lora.model.kernels.Bf16Operands;
 import dev.lora.train.AdamW;
 import dev.lora.train.StepGradient;
 import dev.lora.train.StepUpdater;
@@ -101,7 +100,7 @@ public final class Bench {
         o.targets().stream().map(LoraTarget::id).forEach(targets::add);
         out.put("r", RANK);
         out.put("dtype", o.dtype() == DataType.DOUBLE ? "float64" : o.dtype() == DataType.BFLOAT16 ? "bfloat16" : "float32");
-        if (o.dtype() == DataType.BFLOAT16) out.put("bf16_products", Bf16Operands.HOW);
+        if (o.dtype() == DataType.BFLOAT16) out.put("bf16_products", model.model().kernels().bf16Products());
         out.put("batch", o.batch());
         out.put("seq", o.seq());
         out.put("loss_tokens", batches.get(0).lossTokens());

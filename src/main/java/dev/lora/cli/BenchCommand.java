@@ -35,7 +35,7 @@ public final class BenchCommand implements Callable<Integer>, ComputeCommand {
     @Option(names = "--targets", split = ",", defaultValue = "q,v", description = "LoRA targets (default: ${DEFAULT-VALUE}).")
     List<String> targets;
 
-    @Option(names = "--dtype", defaultValue = "float32", description = "float32 or float64 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dtype", defaultValue = "float32", description = "float32, float64 or bfloat16 (frozen weights and their products in bfloat16, as PyTorch's CPU autocast; default: ${DEFAULT-VALUE}).")
     String dtype;
 
     @Option(names = "--threads", defaultValue = "0", description = "Native threads for ND4J and OpenBLAS; 0 keeps ND4J's default (default: ${DEFAULT-VALUE}).")

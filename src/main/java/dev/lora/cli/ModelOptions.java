@@ -15,7 +15,7 @@ final class ModelOptions {
     @Option(names = "--adapter", description = "Adapter: this tool's folder, a PEFT folder or a microsoft/LoRA .pt/.bin file.")
     Path adapter;
 
-    @Option(names = "--dtype", defaultValue = "float32", description = "float32 or float64 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dtype", defaultValue = "float32", description = "float32, float64 or bfloat16 (frozen weights and their products in bfloat16, as PyTorch's CPU autocast; default: ${DEFAULT-VALUE}).")
     String dtype;
 
     @Option(names = "--check-weights", description = "Refuse model weights that hold NaN or infinity (one pass over them).")

@@ -4,9 +4,7 @@ import dev.lora.io.InputError;
 import dev.lora.io.Safetensors;
 import dev.lora.io.Tensor;
 import dev.lora.io.TorchPickle;
-import dev.lora.model.kernels.Bf16Operands;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,11 +25,6 @@ public final class Gpt2Loader {
         if (checkWeights) WeightCheck.scan(tensors, weightsFile(folder));
         Gpt2Weights weights = Gpt2Weights.fromTensors(readConfig(folder), tensors, dtype, weightsFile(folder));
         tensors = null;
-        if (dtype == DataType.BFLOAT16) {
-            // Said once per load, so a user who chose bfloat16 for speed learns at once that here it costs speed.
-            LoggerFactory.getLogger(Gpt2Loader.class).info("bfloat16: the frozen weights are held in bfloat16; their"
-                    + " products are {}, so this run is slower than float32 (measured 0.76x at GPT-2 small; docs/performance.md)", Bf16Operands.HOW);
-        }
         // The weights were read into Java arrays (0.5 GB for GPT-2 small) and now live off-heap; without a full
         // collection G1 keeps the heap it grew for them committed for the whole run. Measured on lora eval decoding
         // 10 contexts at GPT-2 small: peak RSS 2.66-2.78 GB without this, 2.26 GB with it (a 20 ms pause).

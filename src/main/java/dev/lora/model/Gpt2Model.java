@@ -1,11 +1,13 @@
 package dev.lora.model;
 
+import dev.lora.model.kernels.Bf16Speed;
 import dev.lora.model.kernels.Kernels;
 import dev.lora.model.kernels.Workspaces;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +44,12 @@ public final class Gpt2Model {
                     new Mlp(fc, mlpProj, kernels)));
         }
         this.lnF = norm("transformer.ln_f");
+        if (lmHead().dataType() == DataType.BFLOAT16) {
+            // Once per model: a user who chose bfloat16 for speed learns at once whether it is faster on this CPU.
+            Bf16Speed speed = Bf16Speed.measure(kernels);
+            if (speed.slower()) LoggerFactory.getLogger(Gpt2Model.class).warn(speed.line());
+            else LoggerFactory.getLogger(Gpt2Model.class).info(speed.line());
+        }
     }
 
     /** The plain GPT-2 under the kernels LORA_KERNELS chooses. */

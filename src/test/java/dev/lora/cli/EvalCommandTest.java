@@ -63,6 +63,18 @@ class EvalCommandTest {
         assertThat(metrics.get("METEOR_function_words")).isEqualTo(scored.get("METEOR_function_words"));
     }
 
+    /** A bfloat16 model says once, when it is built, how its products run here and how fast each type ran. */
+    @Test
+    void aBfloat16RunSaysHowItsProductsRunAndHowFast(@TempDir Path tmp) throws Exception {
+        Path data = Files.writeString(tmp.resolve("data.txt"), DATA);
+        CliRun run = CliRun.lora("eval", "--model", MODEL.toString(), "--data", data.toString(), "--dtype", "bfloat16",
+                "--out", tmp.resolve("eval").toString());
+        assertThat(run.status()).as(run.err()).isZero();
+        List<String> lines = run.err().lines().filter(l -> l.startsWith("bfloat16: frozen weights held in bfloat16")).toList();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).contains("products ", "GFLOP/s");
+    }
+
     @Test
     void failUnderExitsThreeAfterWritingEverything(@TempDir Path tmp) throws Exception {
         Path data = Files.writeString(tmp.resolve("data.txt"), DATA);

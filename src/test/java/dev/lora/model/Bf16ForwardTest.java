@@ -62,6 +62,8 @@ class Bf16ForwardTest {
             }
         }
         System.out.printf("bf16 logits: ours %.3e, PyTorch %.3e, scale %.3e, from float32 %.3e%n", ours, theirs, scale, fromFloat32);
+        // scripts/ci-kernels.sh reads this line to check which path it asked oneDNN for is the one that ran.
+        System.out.println("bf16 products: " + model.kernels().bf16Products());
         assertThat(ours).as("max |ours bf16 - torch64| (PyTorch's bf16 error %s, scale %s)", theirs, scale)
                 .isLessThanOrEqualTo(Math.max(4 * theirs, 0x1p-8 * scale));
         // The run really is bfloat16: float32 lands within 1e-4 of these logits (ForwardParityTest), bfloat16 far off.

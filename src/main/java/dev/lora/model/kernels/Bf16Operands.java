@@ -10,15 +10,15 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The operands of a bfloat16 product (PyTorch's CPU autocast semantics): when either operand is held in bfloat16
  * (a frozen weight of a bfloat16 run), both are taken in bfloat16, the float32 one rounded to nearest even, and
  * the product is accumulated and written in float32. Here both come back as float32 arrays holding exactly those
- * bfloat16 values, for a float32 BLAS; a backend with bfloat16 products reads the bfloat16 values instead.
+ * bfloat16 values, for a float32 BLAS: exact bfloat16 results on any CPU, slower than float32. The host kernels take
+ * oneDNN's bfloat16 matmul instead where the CPU has one.
  */
 public final class Bf16Operands {
     private Bf16Operands() {
     }
 
-    /** How this build computes bfloat16 products, for logs and lora bench. */
-    public static final String HOW = "emulated: float32 BLAS on bfloat16-rounded operands (no bfloat16 matrix kernel"
-            + " in this build yet)";
+    /** What {@link #gemm} does, for {@link Kernels#bf16Products()}. */
+    public static final String EMULATED = "emulated: float32 products on bfloat16-rounded operands";
 
     /** Whether c = a b is a bfloat16 product: an operand in bfloat16, the other in float32 or bfloat16, c in float32. */
     public static boolean involved(INDArray a, INDArray b, INDArray c) {

@@ -19,6 +19,9 @@ public interface Kernels {
     /** "host" or "nd4j", as LORA_KERNELS names them and lora bench reports them. */
     String name();
 
+    /** How {@link #gemm} computes a bfloat16 product ({@link Bf16Operands}) here, for the run's log and lora bench. */
+    String bf16Products();
+
     /** c = alpha op(a) op(b) + beta c for 2-D arrays or views (column blocks, transposes); c has rows of unit stride. */
     void gemm(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c);
 

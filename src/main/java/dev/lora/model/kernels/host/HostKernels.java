@@ -18,25 +18,42 @@ import java.util.SplittableRandom;
 /**
  * The kernels of ND4J's CPU backend: fused Java loops over the arrays' own memory ({@link GeluLoops},
  * {@link LayerNormLoops}, {@link CausalSoftmax}, {@link SmoothedCrossEntropy}) and OpenBLAS called directly
- * ({@link Blas}): one pass per operation where ND4J would make several. Where a Java loop would not pay (float64
+ * ({@link Blas}): one pass per operation where ND4J would make several; bfloat16 products through oneDNN
+ * ({@link Bf16Matmul}) where the CPU has them. Where a Java loop would not pay (float64
  * LayerNorm and loss rows, the decoding softmax), the ND4J-op forms of {@link Nd4jKernels}.
  */
 public final class HostKernels implements Kernels {
     private final Nd4jKernels ops = new Nd4jKernels();
+    private Bf16Matmul bf16;
 
     @Override
     public String name() {
         return "host";
     }
 
+    /**
+     * float32 and float64 by OpenBLAS, as ever (oneDNN's float32 would change results in the last bits); bfloat16
+     * products by oneDNN's matmul where this CPU has one, else emulated ({@link Bf16Operands}).
+     */
     @Override
     public void gemm(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c) {
         ProductShapes.check(a, transA, b, transB, c);
-        if (Bf16Operands.involved(a, b, c)) {
-            Bf16Operands.gemm(alpha, a, transA, b, transB, beta, c, Blas::gemm);
-        } else {
+        if (!Bf16Operands.involved(a, b, c)) {
             Blas.gemm(alpha, a, transA, b, transB, beta, c);
+        } else if (!bf16().matmul().map(m -> Bf16Matmul.gemm(m, alpha, a, transA, b, transB, beta, c)).orElse(false)) {
+            Bf16Operands.gemm(alpha, a, transA, b, transB, beta, c, Blas::gemm);
         }
+    }
+
+    @Override
+    public String bf16Products() {
+        return bf16().how();
+    }
+
+    /** Set up at the first bfloat16 product, so float32 and float64 runs never load oneDNN. */
+    private synchronized Bf16Matmul bf16() {
+        if (bf16 == null) bf16 = Bf16Matmul.probe();
+        return bf16;
     }
 
     @Override

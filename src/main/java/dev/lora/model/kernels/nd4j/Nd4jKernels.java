@@ -43,6 +43,11 @@ public final class Nd4jKernels implements Kernels {
         return "nd4j";
     }
 
+    @Override
+    public String bf16Products() {
+        return Bf16Operands.EMULATED + " (ND4J's matmul has no bfloat16-in, float32-out form)";
+    }
+
     /** ND4J's matmul op on the operands as they are (views included) and into c, with alpha and beta. */
     @Override
     public void gemm(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c) {
