@@ -2,7 +2,6 @@ package dev.lora.model;
 
 import dev.lora.model.kernels.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -48,8 +47,7 @@ public final class LmLoss {
                 // The scale goes into the gemm's alpha.
                 INDArray dRows = Nd4j.createUninitialized(hidden.dataType(), new long[]{n, head.size(1)}, 'c');
                 kernels.gemm(gradScale, chunk.dLogits(), false, head, false, 0, dRows);
-                // One native scatter-add of the chunk's gradient rows instead of an op per row.
-                dHidden = Nd4j.getExecutioner().exec(new ScatterAdd(dHidden, Nd4j.createFromArray(chunkRows), dRows))[0];
+                kernels.addRows(dHidden, chunkRows, dRows);
             }
         }
         return new Result(sum, rows.length, dHidden);

@@ -90,6 +90,9 @@ public interface Kernels {
     /** y[i, :] += v for every row of dense y, in place. */
     void addRowVector(INDArray y, INDArray v);
 
+    /** dst[rows[i], :] += src[i, :] for each i in turn, in place (dense arrays of one width): the LM head's gradient rows. */
+    void addRows(INDArray dst, int[] rows, INDArray src);
+
     /**
      * Inverted-dropout masks, [rows, features] of 0 and 1/(1-p): row r's entries are drawn from a generator seeded by
      * {@code rowSeeds[r]} alone (LoRA dropout derives it from the step, the module, the example and the position).

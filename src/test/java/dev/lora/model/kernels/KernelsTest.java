@@ -150,6 +150,23 @@ class KernelsTest {
         assertThat(ND4J.readRows(logits)).isDeepEqualTo(want);
     }
 
+    /**
+     * Rows added into chosen rows, one repeated, in float32: worked by hand, each sum exact in float32 (small
+     * integers and halves), so both kernels must give exactly these values.
+     */
+    @Test
+    void rowsAddedIntoChosenRowsInOrder() {
+        float[][] start = {{1, 2}, {0, 0}, {-1, 0.5f}, {4, 4}};
+        float[][] add = {{0.5f, -2}, {3, 3}, {1, 1}};
+        int[] rows = {2, 0, 2};
+        float[][] want = {{4, 5}, {0, 0}, {0.5f, -0.5f}, {4, 4}};
+        for (Kernels k : new Kernels[]{HOST, ND4J}) {
+            INDArray dst = Nd4j.createFromArray(start);
+            k.addRows(dst, rows, Nd4j.createFromArray(add));
+            assertThat(dst.toFloatMatrix()).as(k.name()).isDeepEqualTo(want);
+        }
+    }
+
     private static INDArray random(long seed, long rows, long cols) {
         return Nd4j.rand(seed, new long[]{rows, cols}).castTo(DataType.DOUBLE).subi(0.5).muli(4);
     }

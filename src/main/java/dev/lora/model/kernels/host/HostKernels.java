@@ -113,6 +113,11 @@ public final class HostKernels implements Kernels {
         HostLoops.addRowVector(y, v);
     }
 
+    @Override
+    public void addRows(INDArray dst, int[] rows, INDArray src) {
+        HostLoops.addRows(dst, rows, src);
+    }
+
     /** A draw below floor(p 2^32) of a row's 32-bit stream drops: probability floor(p 2^32) / 2^32. */
     @Override
     public INDArray dropoutMask(long[] rowSeeds, int features, double p, DataType type) {

@@ -151,6 +151,13 @@ public final class Nd4jKernels implements Kernels {
         y.addiRowVector(v);
     }
 
+    /** One native scatter-add of the rows instead of an op per row. */
+    @Override
+    public void addRows(INDArray dst, int[] rows, INDArray src) {
+        INDArray out = Nd4j.getExecutioner().exec(new ScatterAdd(dst, Nd4j.createFromArray(rows), src))[0];
+        if (out != dst) dst.assign(out);
+    }
+
     /**
      * Each row from the backend's own generator seeded by its row seed: masks that depend on the row seeds only, as
      * the host kernels' do, but drawn by another generator, so the two kernels' masks differ (the tests run both;
