@@ -14,10 +14,15 @@ examples in file order, batch after batch, padding each batch as a PyTorch recip
 batch's longest example: Hugging Face Trainer + PEFT with a padding collator) or --padding 512 (every example to
 512 positions: microsoft/LoRA's gpt2_ft.py). It reports real (unpadded) tokens per second.
 
+With --dtype bfloat16 the forward pass and the loss run under torch.autocast("cpu", dtype=torch.bfloat16), what
+Hugging Face Trainer's bf16=True does on a CPU (the backward follows autocast's casts), and so does decoding; the
+weights, their gradients and AdamW stay float32, as autocast leaves them.
+
 Usage: bench_torch.py [--preset gpt2] [--batch 8] [--seq 128] [--steps 5] [--warmup 2] [--threads 2] [--generate]
-                      [--data FILE --padding longest|512]
+                      [--data FILE --padding longest|512] [--dtype float32|float64|bfloat16]
 """
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -42,7 +47,8 @@ def parse_args():
     p.add_argument("--steps", type=int, default=5)
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--targets", default="q,v", help="comma-separated: q, k, v, attn_proj, mlp_fc, mlp_proj")
-    p.add_argument("--dtype", choices=["float32", "float64"], default="float32")
+    p.add_argument("--dtype", choices=["float32", "float64", "bfloat16"], default="float32",
+                   help="bfloat16: float32 weights under CPU autocast (HF Trainer's bf16=True)")
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--generate", action="store_true", help="also time beam search (beam 10, 64 new tokens)")
     p.add_argument("--data", help="token-id JSONL of examples to train on (see above)")
@@ -237,9 +243,15 @@ def data_batches(path, batch, padding):
     return out
 
 
+def autocast():
+    """The compute context of --dtype: CPU autocast to bfloat16 (HF Trainer's bf16=True), or nothing."""
+    return torch.autocast("cpu", dtype=torch.bfloat16) if ARGS.dtype == "bfloat16" else contextlib.nullcontext()
+
+
 def train_step(model, opt, params, ids, rows, targets):
-    h = model.hidden(ids).reshape(-1, model.ln_f.normalized_shape[0])[rows]
-    loss = F.cross_entropy(model.logits(h), targets, label_smoothing=LABEL_SMOOTHING)
+    with autocast():  # as HF Trainer's compute_loss: forward and loss under autocast, backward outside it
+        h = model.hidden(ids).reshape(-1, model.ln_f.normalized_shape[0])[rows]
+        loss = F.cross_entropy(model.logits(h), targets, label_smoothing=LABEL_SMOOTHING)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(params, CLIP_NORM)
     opt.step()
@@ -328,7 +340,7 @@ def matmul_gflops():
 def main():
     torch.set_num_threads(ARGS.threads)
     torch.manual_seed(SEED)
-    dtype = torch.float64 if ARGS.dtype == "float64" else torch.float32
+    dtype = torch.float64 if ARGS.dtype == "float64" else torch.float32  # bfloat16: float32 weights, autocast
     torch.set_default_dtype(dtype)
     layers, c, heads = PRESETS[ARGS.preset]
     targets = [t.strip() for t in ARGS.targets.split(",") if t.strip()]
@@ -341,11 +353,13 @@ def main():
         ids, rows, targets_t = random_batch(ARGS.batch, ARGS.seq)
         batches = [(ids, rows, targets_t, ARGS.batch * ARGS.seq)]
 
+    # Warm-up on the largest batches first, timed steps in file order: as `lora bench` does.
+    by_size = sorted(batches, key=lambda b: -b[3])
     for i in range(ARGS.warmup):
-        train_step(model, opt, params, *batches[i % len(batches)][:3])
+        train_step(model, opt, params, *by_size[i % len(by_size)][:3])
     seconds, cpu, loss, real = [], [], None, 0
     for i in range(ARGS.steps):
-        ids, rows, targets_t, tokens = batches[(ARGS.warmup + i) % len(batches)]
+        ids, rows, targets_t, tokens = batches[i % len(batches)]
         t0, c0 = time.perf_counter(), time.process_time()
         loss = train_step(model, opt, params, ids, rows, targets_t)
         seconds.append(time.perf_counter() - t0)
@@ -358,23 +372,25 @@ def main():
         model.eval()
         with open(ARGS.prompts) as f:
             prompts = [json.loads(line) for line in f if line.strip()]
-        beam_search_e2e(model, prompts[0], new_tokens=4)  # warm-up
-        t0, steps, tokens = time.perf_counter(), 0, 0
-        for p in prompts:
-            s, n = beam_search_e2e(model, p)
-            steps, tokens = steps + s, tokens + n
+        with autocast():
+            beam_search_e2e(model, prompts[0], new_tokens=4)  # warm-up
+            t0, steps, tokens = time.perf_counter(), 0, 0
+            for p in prompts:
+                s, n = beam_search_e2e(model, p)
+                steps, tokens = steps + s, tokens + n
         decode_seconds = time.perf_counter() - t0
         gen_real = {"gen_contexts": len(prompts), "gen_contexts_per_s": len(prompts) / decode_seconds, "gen_beam_steps": steps,
                     "gen_generated_tokens": tokens}
     elif ARGS.generate:
         model.eval()
         prompt = torch.randint(0, VOCAB - 1, (PROMPT,), generator=torch.Generator().manual_seed(SEED))
-        beam_search(model, prompt, new_tokens=4)  # warm-up
-        runs = []
-        for _ in range(3):
-            t0 = time.perf_counter()
-            beam_search(model, prompt)
-            runs.append(time.perf_counter() - t0)
+        with autocast():
+            beam_search(model, prompt, new_tokens=4)  # warm-up
+            runs = []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                beam_search(model, prompt)
+                runs.append(time.perf_counter() - t0)
         gen = NEW_TOKENS / statistics.median(runs)
 
     median = statistics.median(seconds)

@@ -19,6 +19,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -61,11 +62,15 @@ public final class Bench {
             batches = List.of(RandomBatch.of(config.vocabSize(), o.batch(), o.seq(), SEED));
         }
 
-        for (int i = 0; i < o.warmup(); i++) step(gradient, updater, i, batches.get(i % batches.size()));
+        // Warm-up takes the largest batches first: the step's workspace then has the size a long run settles at, so
+        // the timed steps (the batches in file order) measure that steady state rather than the workspace's growth,
+        // which a run of thousands of steps pays a handful of times. bench_torch.py warms up the same way.
+        List<Batch> bySize = batches.stream().sorted(Comparator.comparingLong(Batch::realTokens).reversed()).toList();
+        for (int i = 0; i < o.warmup(); i++) step(gradient, updater, i, bySize.get(i % bySize.size()));
         Step[] timed = new Step[o.steps()];
         long realTokens = 0;
         for (int i = 0; i < o.steps(); i++) {
-            Batch batch = batches.get((o.warmup() + i) % batches.size());
+            Batch batch = batches.get(i % batches.size());
             timed[i] = step(gradient, updater, o.warmup() + i, batch);
             realTokens += batch.realTokens();
         }
