@@ -12,21 +12,25 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public record Bf16Speed(String how, double bf16Gflops, double float32Gflops) {
     static final int M = 288, K = 768, N = 2304;
-    private static final int REPS = 3;
+    /**
+     * oneDNN's first bfloat16 products build the primitive, generate its kernels and fault in its packing buffers:
+     * measured on a Zen 5, the first seven ran at 6-260 GFLOP/s before settling at 260-370 (through these kernels).
+     */
+    private static final int WARM_UP = 8, REPS = 4;
 
-    /** Best of {@value #REPS} (after one warm-up) of each, alternating: about 0.1 s on a 2-core machine. */
+    /** Best of {@value #REPS} of each after {@value #WARM_UP} untimed, alternating: about 0.1 s on a 2-core machine. */
     public static Bf16Speed measure(Kernels kernels) {
         try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             INDArray x = Nd4j.rand(DataType.FLOAT, M, K), w = Nd4j.rand(DataType.FLOAT, K, N).subi(0.5);
             INDArray wHalf = w.castTo(DataType.BFLOAT16), y = Nd4j.createUninitialized(DataType.FLOAT, M, N);
             double best32 = Double.MAX_VALUE, best16 = Double.MAX_VALUE;
-            for (int rep = 0; rep <= REPS; rep++) {
+            for (int rep = 0; rep < WARM_UP + REPS; rep++) {
                 long t0 = System.nanoTime();
                 kernels.gemm(1, x, false, w, false, 0, y);
                 long t1 = System.nanoTime();
                 kernels.gemm(1, x, false, wHalf, false, 0, y);
                 long t2 = System.nanoTime();
-                if (rep > 0) {
+                if (rep >= WARM_UP) {
                     best32 = Math.min(best32, t1 - t0);
                     best16 = Math.min(best16, t2 - t1);
                 }
