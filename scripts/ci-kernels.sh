@@ -40,7 +40,7 @@ echo "ci-kernels: parity tests passed under ${families[*]}, with the host and th
 # (AVX-512 without BF16) or, where oneDNN 2.5 has no bfloat16 matmul (below AVX-512), our own emulation. Capping
 # oneDNN's ISA (DNNL_MAX_CPU_ISA) shows each path this CPU can reach; the products line Bf16ForwardTest prints
 # names the ISA that ran, which must be the one asked for.
-bf16_tests='OneDnnMatmulTest,Bf16OperandsTest,Bf16ForwardTest,TrainParityTest,KernelsTest'
+bf16_tests='OneDnnMatmulTest,Bf16OperandsTest,Bf16ForwardTest,TrainParityTest,KernelsTest,ResumeTest'
 isas=("AVX2:avx2")
 has avx512f avx512dq avx512bw avx512vl && isas+=("AVX512_CORE:avx512_core")
 has avx512f avx512dq avx512bw avx512vl avx512_vnni avx512_bf16 && isas+=("AVX512_CORE_BF16:avx512_core_bf16")

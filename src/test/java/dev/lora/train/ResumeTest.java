@@ -2,8 +2,11 @@ package dev.lora.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lora.cli.Main;
-import org.junit.jupiter.api.Test;
+import dev.lora.io.DType;
+import dev.lora.io.Safetensors;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,21 +19,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A run stopped after step k and resumed in a new JVM ends with the same adapter bytes and the same
- * per-step metrics (all but the timing) as an uninterrupted run, with dropout and shuffling on.
+ * per-step metrics (all but the timing) as an uninterrupted run, with dropout and shuffling on; in float32 and in
+ * bfloat16 (whose products run by oneDNN where the CPU has them, built anew by the second JVM).
  */
 class ResumeTest {
     private static final String LORA = "r: 4\nalpha: 8\ndropout: 0.1\ntargets: [q, v, mlp_fc]\nbias: lora_only\n";
     private static final String TRAIN = "batch_size: 3\ngrad_accum: 2\nepochs: 3\nlr: 0.01\nwarmup_steps: 2\n"
             + "shuffle: true\nseed: 7\nlabel_smoothing: 0.1\nclip_norm: 1.0\nsave_every: 2\nsave_total_limit: 2\n";
 
-    @Test
-    void resumedRunEqualsUninterruptedRun(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"float32", "bfloat16"})
+    void resumedRunEqualsUninterruptedRun(String dtype, @TempDir Path tmp) throws Exception {
         Path data = TrainFixtures.PARITY.resolve("data.jsonl");
         Path whole = tmp.resolve("whole"), split = tmp.resolve("split");
         Files.createDirectories(whole);
         Files.createDirectories(split);
-        Path wholeCfg = TrainFixtures.config(whole, whole.resolve("out"), data, LORA, TRAIN);
-        Path splitCfg = TrainFixtures.config(split, split.resolve("out"), data, LORA, TRAIN);
+        String train = TRAIN + "dtype: " + dtype + "\n";
+        Path wholeCfg = TrainFixtures.config(whole, whole.resolve("out"), data, LORA, train);
+        Path splitCfg = TrainFixtures.config(split, split.resolve("out"), data, LORA, train);
 
         assertThat(Main.run("train", wholeCfg.toString())).isZero();
 
@@ -47,6 +53,12 @@ class ResumeTest {
         try (var s = Files.list(splitOut.resolve("checkpoints"))) {
             assertThat(s.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly("step-4", "step-6");
         }
+        // Whatever the run's dtype, the adapter is written in float32 and merges and exports as any other.
+        Path adapter = splitOut.resolve("adapter");
+        assertThat(Safetensors.read(adapter.resolve("adapter_model.safetensors")).values()).allSatisfy(t -> assertThat(t.dtype()).isEqualTo(DType.F32));
+        assertThat(Main.run("merge", "--model", TrainFixtures.MODEL.toString(), "--adapter", adapter.toString(),
+                "--out", tmp.resolve("merged").toString())).isZero();
+        assertThat(Main.run("export", "--adapter", adapter.toString(), "--format", "peft", "--out", tmp.resolve("peft").toString())).isZero();
     }
 
     private static List<String> withoutTiming(List<JsonNode> rows) {
