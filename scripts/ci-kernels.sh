@@ -57,3 +57,10 @@ for pair in "${isas[@]}"; do
   echo "ci-kernels: $ran"
 done
 echo "ci-kernels: bfloat16 tests passed with oneDNN capped at ${isas[*]%%:*}"
+# float32 products by oneDNN (LORA_FLOAT32_PRODUCTS=onednn): the parity suites' float32 bounds come from PyTorch's own
+# float32 error and hold for any order of summation, so they must hold for oneDNN's too.
+echo "ci-kernels: float32 products by oneDNN"
+if ! LORA_FLOAT32_PRODUCTS=onednn mvn -B -q surefire:test -Dtest="$tests" >"$log" 2>&1; then
+  cat "$log"; echo "ci-kernels: parity tests FAILED with LORA_FLOAT32_PRODUCTS=onednn"; exit 1
+fi
+echo "ci-kernels: parity tests passed with float32 products by oneDNN"

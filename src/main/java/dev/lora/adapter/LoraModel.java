@@ -38,7 +38,7 @@ public final class LoraModel {
 
     /** Fresh adapters with loralib's random initialisation (B = 0: the model's outputs are unchanged). */
     public static LoraModel create(Gpt2Weights base, LoraSettings settings, long seed) {
-        return create(base, settings, seed, KernelChoice.fromEnvironment());
+        return create(base, settings, seed, KernelChoice.forWeights(base));
     }
 
     /** As {@link #create(Gpt2Weights, LoraSettings, long)}, computing with {@code kernels}. */
@@ -51,7 +51,7 @@ public final class LoraModel {
      * be used and fit. {@code source} names the adapter in errors.
      */
     public static LoraModel load(Gpt2Weights base, LoraSettings settings, Map<String, INDArray> tensors, Object source) {
-        return load(base, settings, tensors, source, KernelChoice.fromEnvironment());
+        return load(base, settings, tensors, source, KernelChoice.forWeights(base));
     }
 
     /** As {@link #load(Gpt2Weights, LoraSettings, Map, Object)}, computing with {@code kernels}. */

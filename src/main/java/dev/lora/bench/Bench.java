@@ -106,6 +106,7 @@ public final class Bench {
         out.put("r", RANK);
         out.put("dtype", o.dtype() == DataType.DOUBLE ? "float64" : o.dtype() == DataType.BFLOAT16 ? "bfloat16" : "float32");
         if (o.dtype() == DataType.BFLOAT16) out.put("bf16_products", model.model().kernels().bf16Products());
+        out.put("float32_products", model.model().kernels().float32Products());
         out.put("batch", o.batch());
         out.put("seq", o.seq());
         out.put("loss_tokens", batches.get(0).lossTokens());

@@ -44,7 +44,7 @@ public final class Gpt2Model {
                     new Mlp(fc, mlpProj, kernels)));
         }
         this.lnF = norm("transformer.ln_f");
-        if (lmHead().dataType() == DataType.BFLOAT16) {
+        if (weights.bfloat16Products()) {
             // Once per model: a user who chose bfloat16 for speed learns at once whether it is faster on this CPU.
             Bf16Speed speed = Bf16Speed.measure(kernels);
             if (speed.slower()) LoggerFactory.getLogger(Gpt2Model.class).warn(speed.line());
@@ -54,7 +54,7 @@ public final class Gpt2Model {
 
     /** The plain GPT-2 under the kernels LORA_KERNELS chooses. */
     public Gpt2Model(Gpt2Weights weights) {
-        this(weights, Adapters.NONE, KernelChoice.fromEnvironment());
+        this(weights, Adapters.NONE, KernelChoice.forWeights(weights));
     }
 
     private Conv1D conv(String module) {

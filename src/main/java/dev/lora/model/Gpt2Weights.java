@@ -114,6 +114,11 @@ public record Gpt2Weights(Gpt2Config config, DataType dtype, Map<String, Param> 
         });
     }
 
+    /** Whether the frozen matrices are held in bfloat16 (a mixed-precision model), their products then bfloat16's. */
+    public boolean bfloat16Products() {
+        return get(PREFIX + "wte.weight").value().dataType() == DataType.BFLOAT16;
+    }
+
     /** The type a parameter is held in when the model is loaded as {@code dtype}. */
     static DataType storage(String name, DataType dtype) {
         if (dtype != DataType.BFLOAT16) return dtype;

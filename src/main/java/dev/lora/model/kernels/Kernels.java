@@ -22,6 +22,9 @@ public interface Kernels {
     /** How {@link #gemm} computes a bfloat16 product ({@link Bf16Operands}) here, for the run's log and lora bench. */
     String bf16Products();
 
+    /** Which library {@link #gemm} multiplies float32 matrices with, for lora bench. */
+    String float32Products();
+
     /** c = alpha op(a) op(b) + beta c for 2-D arrays or views (column blocks, transposes); c has rows of unit stride. */
     void gemm(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c);
 

@@ -14,14 +14,15 @@ import java.util.Optional;
  * (AVX512_BF16 and AMX natively, plain AVX-512 emulated); below that the caller emulates ({@link Bf16Operands}).
  */
 record Bf16Matmul(Optional<OneDnnMatmul> matmul, String how) {
-    /** Builds a small bfloat16 primitive to learn whether this CPU has one, and which implementation oneDNN picks. */
-    static Bf16Matmul probe() {
-        OneDnn.Result opened = OneDnn.open();
-        if (opened.engine().isEmpty()) return new Bf16Matmul(Optional.empty(), Bf16Operands.EMULATED + "; " + opened.whyNot());
-        OneDnnMatmul matmul = new OneDnnMatmul(opened.engine().get());
+    /**
+     * Builds a small bfloat16 primitive on {@code matmul} (empty when oneDNN does not load, for {@code whyNot}) to learn
+     * whether this CPU has one, and which implementation oneDNN picks.
+     */
+    static Bf16Matmul probe(Optional<OneDnnMatmul> matmul, String whyNot) {
+        if (matmul.isEmpty()) return new Bf16Matmul(Optional.empty(), Bf16Operands.EMULATED + "; " + whyNot);
         String dnnl = "oneDNN " + OneDnn.version() + ", ISA " + OneDnn.isa();
-        return matmul.bf16Impl()
-                .map(impl -> new Bf16Matmul(Optional.of(matmul), "oneDNN matmul, bfloat16 operands, float32 accumulation"
+        return matmul.get().bf16Impl()
+                .map(impl -> new Bf16Matmul(matmul, "oneDNN matmul, bfloat16 operands, float32 accumulation"
                         + " and output (" + dnnl + ", impl " + impl + "; the LM head takes one row count)"))
                 .orElseGet(() -> new Bf16Matmul(Optional.empty(), Bf16Operands.EMULATED + " by OpenBLAS: " + dnnl
                         + " has no bfloat16 matmul on this CPU (it needs AVX-512; AVX512_BF16 or AMX to be fast)"));

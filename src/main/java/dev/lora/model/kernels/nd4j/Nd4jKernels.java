@@ -44,6 +44,11 @@ public final class Nd4jKernels implements Kernels {
     }
 
     @Override
+    public String float32Products() {
+        return "ND4J's matmul op";
+    }
+
+    @Override
     public String bf16Products() {
         return Bf16Operands.EMULATED + " (ND4J's matmul has no bfloat16-in, float32-out form)";
     }

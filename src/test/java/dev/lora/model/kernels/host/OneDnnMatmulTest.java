@@ -150,7 +150,7 @@ class OneDnnMatmulTest {
     void bfloat16WhereTheCpuHasItAndASaidReasonWhereNot() {
         Optional<String> impl = matmul.bf16Impl();
         String isa = OneDnn.isa();
-        Bf16Matmul probed = Bf16Matmul.probe();
+        Bf16Matmul probed = Bf16Matmul.probe(Optional.of(matmul), "");
         if (impl.isEmpty()) {
             assertThat(isa).as("oneDNN 2.5 has bfloat16 matmul on every AVX-512 ISA").isIn(Set.of("sse41", "avx", "avx2", "avx2_vnni"));
             assertThat(probed.matmul()).isEmpty();
