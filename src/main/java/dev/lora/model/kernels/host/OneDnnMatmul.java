@@ -55,20 +55,30 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
  * destroyed, only while no product runs.
  *
  * <p>The row count M changes with every padding-free batch, so a product whose op(a) and c have rows of fixed stride
- * and whose weight has at most {@value #ANY_ROWS_MAX_WEIGHT} elements is built with M given at run time: one
+ * and whose weight has at most {@value #ANY_MAX_FIXED} elements is built with M given at run time: one
  * primitive per weight and layout for the whole run. oneDNN 2.5 runs those as {@code gemm:jit}, which on AVX512_BF16
  * (a Zen 5, 2 threads) multiplied GPT-2's projections at 610-790 GFLOP/s against 550-720 for the row count's own
  * {@code brg:avx512_core_bf16} primitive (M 288 and 1024; weights from 768 x 768 to GPT-2 XL's 1600 x 6400). The LM
  * head is the exception: at 160 rows and more {@code gemm:jit} fell to 160-360 GFLOP/s where {@code brg} kept 590-660
  * (M 160-512 against GPT-2's 50257 x 768 embedding), so a weight that large gets a primitive per row count.
+ * Likewise a^T b summed over the tokens (a LoRA factor's gradient, float32) takes the inner dimension at run time:
+ * a primitive per token count cost ~0.4 ms to build and ~76 KB to keep for every batch length a run meets, where
+ * the runtime one is built once and keeps ~9 KB (a Zen 5, the r4 factors of GPT-2 small).
  */
 final class OneDnnMatmul {
-    /** Enough for every product of a run with dynamic padding (a few per sequence length); the oldest go first. */
-    private static final int CACHED = 1024;
-    /** Weights up to this many elements get a primitive for any row count (2^24: GPT-2 XL's c_fc has 1.0e7, GPT-2's embedding 3.9e7). */
-    static final long ANY_ROWS_MAX_WEIGHT = 1L << 24;
-    /** {@link Key#m} of a primitive built for any row count. */
-    static final long ANY_ROWS = -1;
+    /**
+     * The primitives kept, least recently used first out. The many are the LM head's, one per row count: each keeps
+     * ~0.26 MB and costs 1-4 ms to build (a Zen 5), so a run meeting hundreds of row counts rebuilds a few rather
+     * than keeping them all (1024 of them would hold ~270 MB).
+     */
+    private static final int CACHED = 64;
+    /**
+     * A weight (or, for a^T b, a result) of up to this many elements gets a primitive for any row count (inner
+     * extent): 2^24, where GPT-2 XL's c_fc has 1.0e7 elements and GPT-2's embedding 3.9e7.
+     */
+    static final long ANY_MAX_FIXED = 1L << 24;
+    /** {@link Key#m} or {@link Key#k} of a primitive built for any extent of that dimension. */
+    static final long ANY = -1;
 
     private final OneDnn dnnl;
     private final Map<Key, Optional<Built>> built = new LinkedHashMap<>(64, 0.75f, true) {
@@ -79,33 +89,35 @@ final class OneDnnMatmul {
             return true;
         }
     };
-    private final long anyRowsMaxWeight;
+    private final long anyMaxFixed;
     private int primitivesBuilt;
 
     OneDnnMatmul(OneDnn dnnl) {
-        this(dnnl, ANY_ROWS_MAX_WEIGHT);
+        this(dnnl, ANY_MAX_FIXED);
     }
 
     /** With another bound on the weights whose primitive takes any row count (tests). */
-    OneDnnMatmul(OneDnn dnnl, long anyRowsMaxWeight) {
+    OneDnnMatmul(OneDnn dnnl, long anyMaxFixed) {
         this.dnnl = dnnl;
-        this.anyRowsMaxWeight = anyRowsMaxWeight;
+        this.anyMaxFixed = anyMaxFixed;
     }
 
     /**
      * One product's shape, strides (of op(a) [m, k], op(b) [k, n] and c [m, n], rows then columns), operand type
-     * and scaling: what a primitive is built for. m is {@link #ANY_ROWS} for a primitive that takes the row count
-     * at run time.
+     * and scaling: what a primitive is built for. m is {@link #ANY} for a primitive that takes the row count at run
+     * time, k for one that takes the inner dimension at run time (a weight gradient's sum over tokens).
      */
     record Key(long m, long n, long k, long aRow, long aCol, long bRow, long bCol, long cRow, long cCol, boolean bf16,
                float alpha, float beta) {
         static Key of(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c,
-                      long anyRowsMaxWeight) {
+                      long anyMaxFixed) {
             long m = c.size(0), n = c.size(1), k = transA ? a.size(0) : a.size(1);
             long[] sa = strides(a, transA, m, k), sb = strides(b, transB, k, n), sc = strides(c, false, m, n);
-            // Row strides that do not depend on m (rows of a and c as stored): the same primitive serves every m.
-            boolean anyRows = !transA && a.stride(1) == 1 && c.stride(1) == 1 && k * n <= anyRowsMaxWeight;
-            return new Key(anyRows ? ANY_ROWS : m, n, k, sa[0], sa[1], sb[0], sb[1], sc[0], sc[1],
+            // Rows of a and c as stored: their strides do not depend on m, so one primitive serves every m.
+            boolean anyRows = !transA && a.stride(1) == 1 && c.stride(1) == 1 && k * n <= anyMaxFixed;
+            // a^T b with a and b stored as rows over k: no stride depends on k, so one primitive serves every k.
+            boolean anyInner = transA && !transB && a.stride(1) == 1 && b.stride(1) == 1 && m * n <= anyMaxFixed;
+            return new Key(anyRows ? ANY : m, n, anyInner ? ANY : k, sa[0], sa[1], sb[0], sb[1], sc[0], sc[1],
                     a.dataType() == DataType.BFLOAT16, (float) alpha, (float) beta);
         }
 
@@ -115,9 +127,9 @@ final class OneDnnMatmul {
             return new long[]{rows == 1 ? Math.max(1, cols * Math.max(1, c)) : r, cols == 1 ? 1 : c};
         }
 
-        /** The rows dimension as oneDNN takes it when the primitive is built. */
-        long builtRows() {
-            return m == ANY_ROWS ? DNNL_RUNTIME_DIM_VAL : m;
+        /** A dimension as oneDNN takes it when the primitive is built: runtime or fixed. */
+        static long built(long dim) {
+            return dim == ANY ? DNNL_RUNTIME_DIM_VAL : dim;
         }
     }
 
@@ -135,16 +147,16 @@ final class OneDnnMatmul {
     synchronized boolean gemm(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c) {
         if (!types(a, b, c)) throw new IllegalArgumentException("oneDNN matmul takes float32 or bfloat16 operands into"
                 + " float32, got " + a.dataType() + " x " + b.dataType() + " -> " + c.dataType());
-        Key key = Key.of(alpha, a, transA, b, transB, beta, c, anyRowsMaxWeight);
+        Key key = Key.of(alpha, a, transA, b, transB, beta, c, anyMaxFixed);
         Optional<Built> p = primitive(key);
         if (p.isEmpty()) return false;
         HostLoops.onHost(a);
         HostLoops.onHost(b);
         HostLoops.onHost(c);
         int type = key.bf16() ? dnnl_bf16 : dnnl_f32;
-        long m = c.size(0);
-        dnnl_memory ma = memory(desc(m, key.k(), key.aRow(), key.aCol(), type), a);
-        dnnl_memory mb = memory(desc(key.k(), key.n(), key.bRow(), key.bCol(), type), b);
+        long m = c.size(0), k = transA ? a.size(0) : a.size(1);
+        dnnl_memory ma = memory(desc(m, k, key.aRow(), key.aCol(), type), a);
+        dnnl_memory mb = memory(desc(k, key.n(), key.bRow(), key.bCol(), type), b);
         dnnl_memory mc = memory(desc(m, key.n(), key.cRow(), key.cCol(), dnnl_f32), c);
         try {
             dnnl_exec_arg_t args = new dnnl_exec_arg_t(3);
@@ -164,7 +176,7 @@ final class OneDnnMatmul {
 
     /** The implementation oneDNN picks for a product of this shape and type, or empty when it has none. */
     synchronized Optional<String> impl(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c) {
-        return primitive(Key.of(alpha, a, transA, b, transB, beta, c, anyRowsMaxWeight)).map(Built::impl);
+        return primitive(Key.of(alpha, a, transA, b, transB, beta, c, anyMaxFixed)).map(Built::impl);
     }
 
     /**
@@ -172,7 +184,7 @@ final class OneDnnMatmul {
      * row count (the LM head's), as "any rows / fixed rows", or empty when this CPU has none (below AVX-512).
      */
     synchronized Optional<String> bf16Impl() {
-        Optional<Built> any = primitive(new Key(ANY_ROWS, 32, 32, 32, 1, 32, 1, 32, 1, true, 1f, 0f));
+        Optional<Built> any = primitive(new Key(ANY, 32, 32, 32, 1, 32, 1, 32, 1, true, 1f, 0f));
         Optional<Built> fixed = primitive(new Key(32, 32, 32, 32, 1, 32, 1, 32, 1, true, 1f, 0f));
         return any.isEmpty() || fixed.isEmpty() ? Optional.empty()
                 : Optional.of(any.get().impl() + " (any row count) / " + fixed.get().impl() + " (one row count)");
@@ -195,9 +207,10 @@ final class OneDnnMatmul {
     private Optional<Built> build(Key key) {
         int type = key.bf16() ? dnnl_bf16 : dnnl_f32;
         dnnl_matmul_desc_t op = new dnnl_matmul_desc_t();
-        OneDnn.check(dnnl_matmul_desc_init(op, desc(key.builtRows(), key.k(), key.aRow(), key.aCol(), type),
-                desc(key.k(), key.n(), key.bRow(), key.bCol(), type), null,
-                desc(key.builtRows(), key.n(), key.cRow(), key.cCol(), dnnl_f32)), "matmul descriptor");
+        long m = Key.built(key.m()), k = Key.built(key.k());
+        OneDnn.check(dnnl_matmul_desc_init(op, desc(m, k, key.aRow(), key.aCol(), type),
+                desc(k, key.n(), key.bRow(), key.bCol(), type), null,
+                desc(m, key.n(), key.cRow(), key.cCol(), dnnl_f32)), "matmul descriptor");
         dnnl_primitive_attr attr = new dnnl_primitive_attr();
         OneDnn.check(dnnl_primitive_attr_create(attr), "attributes");
         dnnl_post_ops post = null;

@@ -112,6 +112,13 @@ class OneDnnMatmulTest {
             assertProduct(x, wide, y);
         }
         assertThat(fresh.primitivesBuilt()).as("a weight of 24 elements, over the bound: one per row count").isEqualTo(4);
+        // a^T b over any number of tokens (a LoRA factor's gradient): the inner dimension at run time.
+        for (int tokens : new int[]{9, 9, 2, 30}) {
+            INDArray d = Nd4j.rand(DataType.FLOAT, tokens, 3), x = Nd4j.rand(DataType.FLOAT, tokens, 5), g = Nd4j.zeros(DataType.FLOAT, 3, 5);
+            assertThat(fresh.gemm(1, d, true, x, false, 0, g)).isTrue();
+            assertProduct(d.transpose().dup('c'), x, g);
+        }
+        assertThat(fresh.primitivesBuilt()).as("a 3 x 5 result over 9, 2 and 30 tokens: one primitive").isEqualTo(5);
     }
 
     /** c = a b against the float64 sums, within float32 accumulation's bound (as above, alpha 1, beta 0). */
