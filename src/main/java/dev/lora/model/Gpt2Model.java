@@ -46,7 +46,7 @@ public final class Gpt2Model {
         this.lnF = norm("transformer.ln_f");
         if (weights.bfloat16Products()) {
             // Once per model: a user who chose bfloat16 for speed learns at once whether it is faster on this CPU.
-            Bf16Speed speed = Bf16Speed.measure(kernels);
+            Bf16Speed speed = Bf16Speed.measure(kernels, KernelChoice.fromEnvironment());
             if (speed.slower()) LoggerFactory.getLogger(Gpt2Model.class).warn(speed.line());
             else LoggerFactory.getLogger(Gpt2Model.class).info(speed.line());
         }
