@@ -45,6 +45,12 @@ abstract class LoraBranch implements Linear {
         return y;
     }
 
+    /** The down projection's gradient reads its (dropped-out) input. */
+    @Override
+    public final boolean keepsInput() {
+        return true;
+    }
+
     @Override
     public final INDArray backward(INDArray dy) {
         INDArray dx = base.backward(dy);

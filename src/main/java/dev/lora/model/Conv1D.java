@@ -15,7 +15,6 @@ public final class Conv1D implements Linear {
     private final long zeroFrom;
     private final long zeroTo;
     private final Kernels kernels;
-    private INDArray x;
 
     public Conv1D(Param weight, Param bias, Kernels kernels) {
         this(weight, bias, 0, 0, kernels);
@@ -58,10 +57,15 @@ public final class Conv1D implements Linear {
 
     @Override
     public INDArray forward(INDArray x, Pass pass) {
-        this.x = pass.keep() ? x : null;
         INDArray y = kernels.times(x, weight.value());
         kernels.addRowVector(y, bias.value());
         return y;
+    }
+
+    /** The weight is frozen: its backward needs dy and the weight only. */
+    @Override
+    public boolean keepsInput() {
+        return false;
     }
 
     @Override
@@ -72,7 +76,6 @@ public final class Conv1D implements Linear {
             bias.accumulate(g);
         }
         // The weight is frozen (LoRA trains only adapters and, optionally, biases): no dW.
-        x = null;
         return kernels.timesTransposed(dy, weight.value());
     }
 }

@@ -12,4 +12,10 @@ public interface Linear {
     INDArray forward(INDArray x, Pass pass);
 
     INDArray backward(INDArray dy);
+
+    /**
+     * Whether a pass that keeps activations keeps this layer's input for {@link #backward} (an adapter's does; a
+     * frozen projection's gradient needs only its weight), so that the caller must not free it after forward.
+     */
+    boolean keepsInput();
 }

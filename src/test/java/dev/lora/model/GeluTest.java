@@ -1,9 +1,11 @@
 package dev.lora.model;
 
 import dev.lora.model.kernels.Kernels;
+import dev.lora.model.kernels.Workspaces;
 import dev.lora.model.kernels.host.HostKernels;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -69,6 +71,31 @@ class GeluTest {
             // 4th-order central difference of the independent tanh form.
             double slope = (-geluNew(x[i] + 2 * h) + 8 * geluNew(x[i] + h) - 8 * geluNew(x[i] - h) + geluNew(x[i] - 2 * h)) / (12 * h);
             assertThat(dx[i]).as("x=%s", x[i]).isCloseTo(dy[i] * slope, within(1e-9));
+        }
+    }
+
+    /**
+     * keepThen, as a training step's MLP runs it: inside the step's workspace, the GELU made in a scratch block, what
+     * {@code next} makes lands in the step's workspace and survives the scratch, and the numbers are forward's, bit
+     * for bit, both ways.
+     */
+    @Test
+    void keepThenGivesForwardsNumbersAndLeavesOnlyNextsResultOutside() {
+        float[] x = new float[6 * 500], dy = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (-6 + 12.0 * i / x.length);
+            dy[i] = (float) Math.sin(i * 0.3);
+        }
+        INDArray in = Nd4j.createFromArray(x).reshape(6, 500), grad = Nd4j.createFromArray(dy).reshape(6, 500);
+        Gelu plain = new Gelu(KERNELS), scoped = new Gelu(KERNELS);
+        INDArray want = plain.forward(in, true).mul(3);
+        INDArray wantDx = plain.backward(grad.dup());
+        try (MemoryWorkspace step = Workspaces.open("gelu-test-step")) {
+            INDArray got = scoped.keepThen(in, y -> y.mul(3));
+            assertThat(got.isAttached()).isTrue();
+            assertThat(got.data().getParentWorkspace().getId()).isEqualTo("gelu-test-step");
+            assertThat(got.data().asFloat()).containsExactly(want.data().asFloat());
+            assertThat(scoped.backward(grad.dup()).data().asFloat()).containsExactly(wantDx.data().asFloat());
         }
     }
 }

@@ -57,12 +57,11 @@ public interface Kernels {
         return c;
     }
 
-    /** GELU's output and tanh(u), which the backward needs. */
-    record GeluOut(INDArray y, INDArray t) {
-    }
-
-    /** GPT-2's tanh GELU of dense x. */
-    GeluOut gelu(INDArray x);
+    /**
+     * GPT-2's tanh GELU of dense x into y, and tanh(u), which the backward needs, into t (both dense, of x's shape and
+     * type): the caller chooses where each lives, as y may be needed far less long than t.
+     */
+    void gelu(INDArray x, INDArray y, INDArray t);
 
     /** dL/dx from x, tanh(u) and dy (dense; dy's memory may be reused). */
     INDArray geluBackward(INDArray x, INDArray t, INDArray dy);

@@ -27,4 +27,17 @@ public final class Workspaces {
     public static MemoryWorkspace open(String id) {
         return Nd4j.getWorkspaceManager().getAndActivateWorkspace(REPEATED, id);
     }
+
+    /** The workspace new arrays go to now, or null outside any. */
+    public static MemoryWorkspace current() {
+        return Nd4j.getMemoryManager().getCurrentWorkspace();
+    }
+
+    /**
+     * Makes {@code outer} (from {@link #current()}, maybe null) where new arrays go until closed, from inside a
+     * workspace opened since: for a result that must outlive the scratch its inputs were made in.
+     */
+    public static MemoryWorkspace borrow(MemoryWorkspace outer) {
+        return outer == null ? Nd4j.getWorkspaceManager().scopeOutOfWorkspaces() : outer.notifyScopeBorrowed();
+    }
 }

@@ -1,7 +1,6 @@
 package dev.lora.model.kernels.host;
 
 import dev.lora.model.kernels.Dense;
-import dev.lora.model.kernels.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.DoubleBuffer;
@@ -23,10 +22,8 @@ final class GeluLoops {
     private GeluLoops() {
     }
 
-    /** y = 0.5 x (1 + tanh(u)), u = k (x + 0.044715 x^3), and tanh(u); xs dense row-major. */
-    static Kernels.GeluOut forward(INDArray xs) {
-        INDArray y = Dense.like(xs);
-        INDArray th = Dense.like(xs);
+    /** y = 0.5 x (1 + tanh(u)), u = k (x + 0.044715 x^3), and th = tanh(u); all dense row-major. */
+    static void forward(INDArray xs, INDArray y, INDArray th) {
         if (Dense.isDouble(xs)) {
             DoubleBuffer xb = HostLoops.doubles(xs), yb = HostLoops.doubles(y), tb = HostLoops.doubles(th);
             HostLoops.forRange(xs.length(), (from, to) -> {
@@ -50,7 +47,6 @@ final class GeluLoops {
             });
         }
         HostLoops.written(y, th);
-        return new Kernels.GeluOut(y, th);
     }
 
     /** dy/dx = 0.5 (1 + t) + 0.5 x (1 - t^2) k (1 + 3 * 0.044715 x^2), written over d (dense row-major). */

@@ -103,8 +103,8 @@ public final class HostKernels implements Kernels {
     }
 
     @Override
-    public GeluOut gelu(INDArray x) {
-        return GeluLoops.forward(x);
+    public void gelu(INDArray x, INDArray y, INDArray t) {
+        GeluLoops.forward(x, y, t);
     }
 
     @Override

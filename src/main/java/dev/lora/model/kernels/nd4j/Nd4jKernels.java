@@ -77,11 +77,10 @@ public final class Nd4jKernels implements Kernels {
     }
 
     @Override
-    public GeluOut gelu(INDArray x) {
-        INDArray u = x.mul(x).muli(x).muli(C).addi(x).muli(K);
-        INDArray t = Transforms.tanh(u, false);
-        INDArray y = t.add(1).muli(x).muli(0.5);
-        return new GeluOut(y, t);
+    public void gelu(INDArray x, INDArray y, INDArray t) {
+        t.assign(x).muli(x).muli(x).muli(C).addi(x).muli(K);
+        Transforms.tanh(t, false);
+        y.assign(t).addi(1).muli(x).muli(0.5);
     }
 
     @Override
