@@ -61,7 +61,8 @@ public final class HostKernels implements Kernels {
     public void gemm(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c) {
         ProductShapes.check(a, transA, b, transB, c);
         if (!Bf16Operands.involved(a, b, c)) {
-            boolean byDnnl = float32 == Float32Products.ONEDNN && OneDnnMatmul.types(a, b, c) && a.dataType() == DataType.FLOAT
+            // types() leaves float32 only here: a bfloat16 operand would have made this a bfloat16 product.
+            boolean byDnnl = float32 == Float32Products.ONEDNN && OneDnnMatmul.types(a, b, c)
                     && dnnl().map(m -> m.gemm(alpha, a, transA, b, transB, beta, c)).orElse(false);
             if (!byDnnl) Blas.gemm(alpha, a, transA, b, transB, beta, c);
         } else if (!bf16().matmul().map(m -> Bf16Matmul.gemm(m, alpha, a, transA, b, transB, beta, c)).orElse(false)) {

@@ -174,11 +174,6 @@ final class OneDnnMatmul {
         return true;
     }
 
-    /** The implementation oneDNN picks for a product of this shape and type, or empty when it has none. */
-    synchronized Optional<String> impl(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c) {
-        return primitive(Key.of(alpha, a, transA, b, transB, beta, c, anyMaxFixed)).map(Built::impl);
-    }
-
     /**
      * The implementations of a small dense bfloat16 product built for any row count (the projections') and for one
      * row count (the LM head's), as "any rows / fixed rows", or empty when this CPU has none (below AVX-512).

@@ -168,23 +168,11 @@ class OneDnnMatmulTest {
         int m = 10, k = 200, n = 24;
         double[][] a = random(m, k, 7), bt = random(n, k, 8);
         INDArray ha = array(a, DataType.BFLOAT16, false), hb = array(bt, DataType.BFLOAT16, false);
-        double[][] ra = ha.castTo(DataType.DOUBLE).toDoubleMatrix(), rb = hb.castTo(DataType.DOUBLE).toDoubleMatrix();
         // Both kinds of primitive: for any row count (the projections') and for this one (the LM head's).
         for (OneDnnMatmul kind : new OneDnnMatmul[]{matmul, new OneDnnMatmul(OneDnn.open().engine().orElseThrow(), 0)}) {
             INDArray c = Nd4j.zeros(DataType.FLOAT, m, n);
             assertThat(kind.gemm(1, ha, false, hb, true, 0, c)).isTrue();
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    double sum = 0, magnitude = 0;
-                    for (int t = 0; t < k; t++) {
-                        sum += ra[i][t] * rb[j][t];
-                        magnitude += Math.abs(ra[i][t] * rb[j][t]);
-                    }
-                    double u = 0x1p-24;
-                    assertThat(Math.abs(c.getDouble(i, j) - sum)).as("c[%d, %d]", i, j)
-                            .isLessThanOrEqualTo(k * u / (1 - k * u) * magnitude);
-                }
-            }
+            assertProduct(ha, hb.transpose(), c);
         }
     }
 
